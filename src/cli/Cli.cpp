@@ -1,0 +1,5 @@
+#include "cli/Cli.hpp"
+
+namespace roomgate::cli {
+int run(int, char**) { return 0; }
+}

@@ -1,0 +1,97 @@
+#pragma once
+// Database: one SQLite connection (RAII), prepared statements, transactions and schema migrations.
+// Thread: a Database is used by one thread at a time; each thread that needs the file opens its own
+// connection (WAL lets readers and one writer work side by side, busy_timeout waits out the writer lock).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace roomgate::store {
+
+// How long a connection waits for another connection's write lock before failing.
+inline constexpr int kBusyTimeoutMs = 5000;
+
+// Thrown only for failures of the storage itself (disk full, corrupt file, lock timeout); callers on the
+// control path turn it into a 500/503 or a CLI message. Bad user input never reaches SQL as an error.
+class DatabaseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement();  // resets (the compiled statement is owned by the Database's cache)
+
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, int64_t value);
+  Statement& bindBlob(int index, std::span<const std::byte> blob);
+  Statement& bindNull(int index);
+  Statement& bind(int index, const std::optional<std::string>& text);
+
+  // Advances to the next row; false when done. Throws DatabaseError on failure (e.g. constraint).
+  bool step();
+  // Runs a statement that returns no rows.
+  void run();
+
+  [[nodiscard]] std::string text(int col) const;
+  [[nodiscard]] std::optional<std::string> optText(int col) const;
+  [[nodiscard]] int64_t integer(int col) const;
+  [[nodiscard]] std::string blob(int col) const;
+  [[nodiscard]] bool isNull(int col) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class Database {
+ public:
+  // Opens (creating if needed) the file at `path`, enables WAL and foreign keys, and migrates the schema
+  // to the newest version. Throws DatabaseError with a readable message if the file cannot be used.
+  explicit Database(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // A cached prepared statement for `sql`; valid until the returned Statement is destroyed.
+  [[nodiscard]] Statement prepare(std::string_view sql);
+  void exec(std::string_view sql);
+  [[nodiscard]] int64_t lastInsertRowId() const;
+  [[nodiscard]] int changes() const;
+  [[nodiscard]] int schemaVersion();
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  void migrate();
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT; rolls back if destroyed without commit() (an exception, an early return),
+// so a multi-row change is applied whole or not at all.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace roomgate::store

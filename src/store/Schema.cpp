@@ -1,0 +1,68 @@
+#include "store/Schema.hpp"
+
+namespace roomgate::store {
+
+const std::vector<std::string>& schemaMigrations() {
+  static const std::vector<std::string> migrations = {
+      // 1: guest list, verifications, delivery outbox, settings.
+      R"sql(
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE participants (
+  id         INTEGER PRIMARY KEY,
+  identity   TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  phone      TEXT,
+  email      TEXT,
+  created_at INTEGER NOT NULL,
+  CHECK (phone IS NOT NULL OR email IS NOT NULL)
+);
+CREATE TABLE rooms (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE participant_rooms (
+  participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+  room_id        INTEGER NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+  position       INTEGER NOT NULL,
+  PRIMARY KEY (participant_id, room_id)
+);
+CREATE TABLE verifications (
+  sid         TEXT PRIMARY KEY,
+  destination TEXT NOT NULL,
+  channel     TEXT NOT NULL,
+  nonce       BLOB NOT NULL,
+  code_hash   BLOB NOT NULL,
+  digits      INTEGER NOT NULL,
+  status      TEXT NOT NULL,
+  checks      INTEGER NOT NULL DEFAULT 0,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL
+);
+CREATE INDEX verifications_by_destination ON verifications(destination, status, expires_at);
+CREATE TABLE sends (
+  destination TEXT NOT NULL,
+  sent_at     INTEGER NOT NULL
+);
+CREATE INDEX sends_by_destination ON sends(destination, sent_at);
+CREATE TABLE outbox (
+  id               INTEGER PRIMARY KEY,
+  verification_sid TEXT,
+  to_address       TEXT NOT NULL,
+  channel          TEXT NOT NULL,
+  body             TEXT,
+  code             TEXT,
+  status           TEXT NOT NULL,
+  error            TEXT,
+  queued_at        INTEGER NOT NULL,
+  sent_at          INTEGER
+);
+CREATE INDEX outbox_by_address ON outbox(to_address, id);
+)sql",
+  };
+  return migrations;
+}
+
+}  // namespace roomgate::store
