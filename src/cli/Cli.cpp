@@ -1,5 +1,182 @@
 #include "cli/Cli.hpp"
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/Secrets.hpp"
+#include "app/Serve.hpp"
+#include "common/Clock.hpp"
+#include "config/Config.hpp"
+#include "directory/Directory.hpp"
+#include "store/Database.hpp"
+#include "token/AccessToken.hpp"
+
 namespace roomgate::cli {
-int run(int, char**) { return 0; }
+namespace {
+
+// Exit statuses.
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitConfig = 2;
+
+int fail(const std::string& message, int status = kExitFailed) {
+  std::fprintf(stderr, "roomgate: %s\n", message.c_str());
+  return status;
 }
+
+void setUpLogging(const std::string& level) {
+  auto logger = spdlog::stderr_color_mt("roomgate");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%-5l%$ %v", spdlog::pattern_time_type::utc);
+  spdlog::set_level(spdlog::level::from_str(level));
+}
+
+// The flags given on the command line, by the variable names they override.
+struct Flags {
+  std::string listen, db;
+  bool dev = false;
+  [[nodiscard]] std::map<std::string, std::string> byName() const {
+    std::map<std::string, std::string> m;
+    if (!listen.empty()) m["ROOMGATE_LISTEN"] = listen;
+    if (!db.empty()) m["ROOMGATE_DB"] = db;
+    if (dev) m["ROOMGATE_DEV"] = "1";
+    return m;
+  }
+};
+
+Result<config::Config> loadConfig(const Flags& flags) {
+  auto sources = config::processSources(flags.byName());
+  if (!sources) return sources.error();
+  return config::load(*sources);
+}
+
+std::string joinRooms(const std::vector<std::string>& rooms) {
+  std::string out;
+  for (const auto& r : rooms) out += (out.empty() ? "" : "; ") + r;
+  return out;
+}
+
+int listGuests(directory::Directory& directory) {
+  const auto guests = directory.list();
+  if (guests.empty()) {
+    std::printf("The guest list is empty. Add someone with: roomgate participants add NAME --phone NUMBER --room ROOM\n");
+    return kExitOk;
+  }
+  std::printf("%-20s %-16s %-28s %s\n", "IDENTITY", "PHONE", "E-MAIL", "ROOMS");
+  for (const auto& g : guests)
+    std::printf("%-20s %-16s %-28s %s\n", g.identity.c_str(), g.phone.value_or("-").c_str(),
+                g.email.value_or("-").c_str(), joinRooms(g.rooms).c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App cli{"roomgate: only invited, verified guests get into the call."};
+  cli.require_subcommand(1);
+  Flags flags;
+  std::string logLevel;
+  auto addDb = [&](CLI::App* c) {
+    c->add_option("--db", flags.db, "SQLite database file (ROOMGATE_DB, default ./roomgate.db)");
+  };
+
+  auto* serveCmd = cli.add_subcommand("serve", "Run the web server");
+  serveCmd->add_option("--listen", flags.listen, "host:port to listen on (ROOMGATE_LISTEN, default 127.0.0.1:8080)");
+  addDb(serveCmd);
+  serveCmd->add_flag("--dev", flags.dev, "Development mode: codes go to the console and /dev/outbox; demo guests");
+
+  auto* participants = cli.add_subcommand("participants", "Manage the guest list");
+  participants->require_subcommand(1);
+  std::string name, phone, email, file;
+  std::vector<std::string> rooms;
+  auto* add = participants->add_subcommand("add", "Add a guest");
+  add->add_option("NAME", name, "The name the guest logs in with")->required();
+  add->add_option("--phone", phone, "Phone number, international form (+14155550123)");
+  add->add_option("--email", email, "E-mail address");
+  add->add_option("--room", rooms, "A room the guest may join (repeat for more; the first is the default)");
+  addDb(add);
+  auto* list = participants->add_subcommand("list", "List the guests");
+  addDb(list);
+  auto* remove = participants->add_subcommand("remove", "Remove a guest");
+  remove->add_option("NAME", name)->required();
+  addDb(remove);
+  auto* import = participants->add_subcommand("import", "Add every guest of a CSV file (identity,phone,email,rooms)");
+  import->add_option("FILE", file, "CSV file; rooms separated by ';'")->required();
+  addDb(import);
+
+  std::string identity, room;
+  int64_t ttl = token::kDefaultTokenTtl.count();
+  int64_t at = -1;
+  auto* tokenCmd = cli.add_subcommand("token", "Mint an access token from the configured credentials");
+  tokenCmd->add_option("--identity", identity)->required();
+  tokenCmd->add_option("--room", room)->required();
+  tokenCmd->add_option("--ttl", ttl, "Lifetime in seconds (default 3600, at most 86400)");
+  tokenCmd->add_option("--at", at, "Issue time, unix seconds (default now)");
+  addDb(tokenCmd);
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+
+  auto config = loadConfig(flags);
+  if (!config) return fail(config.error().message, kExitConfig);
+  setUpLogging(config->logLevel);
+
+  try {
+    if (serveCmd->parsed()) return app::serve(*config);
+
+    SystemClock clock;
+    store::Database db(config->db);
+    if (tokenCmd->parsed()) {
+      OpenSslRandom random;
+      auto credentials = app::resolveTokenCredentials(*config, db, random);
+      if (!credentials) return fail(credentials.error().message, kExitConfig);
+      token::TokenMinter minter(*credentials, clock);
+      auto jwt = at >= 0 ? minter.mintAt(identity, room, Seconds(ttl), at) : minter.mint(identity, room, Seconds(ttl));
+      if (!jwt) return fail(jwt.error().message);
+      std::printf("%s\n", jwt->c_str());
+      return kExitOk;
+    }
+
+    directory::Directory directory(db, clock);
+    if (add->parsed()) {
+      directory::Guest g{name, phone.empty() ? std::nullopt : std::optional(phone),
+                         email.empty() ? std::nullopt : std::optional(email), rooms};
+      auto added = directory.add(g);
+      if (!added) return fail(added.error().message);
+      std::printf("Added %s (%s) to %s.\n", added->identity.c_str(),
+                  added->phone.value_or(added->email.value_or("")).c_str(), joinRooms(added->rooms).c_str());
+      return kExitOk;
+    }
+    if (list->parsed()) return listGuests(directory);
+    if (remove->parsed()) {
+      auto removed = directory.remove(name);
+      if (!removed) return fail(removed.error().message);
+      std::printf("Removed %s from the guest list.\n", name.c_str());
+      return kExitOk;
+    }
+    if (import->parsed()) {
+      std::ifstream in(file, std::ios::binary);
+      if (!in) return fail("cannot read " + file);
+      std::stringstream text;
+      text << in.rdbuf();
+      auto count = directory.importCsv(text.str());
+      if (!count) return fail(file + ": " + count.error().message + " Nothing was imported.");
+      std::printf("Imported %zu guests from %s.\n", *count, file.c_str());
+      return kExitOk;
+    }
+  } catch (const store::DatabaseError& e) {
+    return fail(e.what());
+  }
+  return fail("nothing to do", kExitConfig);
+}
+
+}  // namespace roomgate::cli

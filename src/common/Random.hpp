@@ -23,7 +23,4 @@ class OpenSslRandom final : public Random {
 // `n` random bytes as lowercase hex (2n characters).
 [[nodiscard]] std::string randomHex(Random& random, std::size_t n);
 
-// A uniformly distributed integer in [0, bound) by rejection sampling over 32-bit draws: no modulo bias.
-[[nodiscard]] uint32_t uniformBelow(Random& random, uint32_t bound);
-
 }  // namespace roomgate

@@ -34,6 +34,8 @@ class Statement {
   ~Statement();  // resets (the compiled statement is owned by the Database's cache)
 
   Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, const std::string& text) { return bind(index, std::string_view(text)); }
+  Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
   Statement& bind(int index, int64_t value);
   Statement& bindBlob(int index, std::span<const std::byte> blob);
   Statement& bindNull(int index);

@@ -1,0 +1,98 @@
+#include "app/Serve.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "app/JoinFlow.hpp"
+#include "app/Secrets.hpp"
+#include "common/Crypto.hpp"
+#include "delivery/DeliveryQueue.hpp"
+#include "directory/Directory.hpp"
+#include "http/Api.hpp"
+#include "http/Server.hpp"
+#include "http/SessionCookie.hpp"
+#include "store/Database.hpp"
+#include "store/OutboxRepository.hpp"
+#include "store/SqliteVerificationStore.hpp"
+#include "token/AccessToken.hpp"
+#include "verify/Verifier.hpp"
+
+namespace roomgate::app {
+namespace {
+// How often expired verifications and old send records are removed.
+constexpr std::chrono::seconds kPruneInterval{60};
+
+void seedDemoGuests(directory::Directory& directory) {
+  if (!directory.empty()) return;
+  for (const auto& g : kDemoGuests) {
+    auto added = directory.add({g.identity, std::string(g.phone), std::nullopt, {kDemoRoom}});
+    if (!added) spdlog::warn("could not add demo guest {}: {}", g.identity, added.error().message);
+  }
+  spdlog::info("--dev: added the demo guests blathers, mabel and tommy to room \"{}\"", kDemoRoom);
+}
+}  // namespace
+
+int serve(const config::Config& config) {
+  SystemClock clock;
+  OpenSslRandom random;
+  store::Database db(config.db);
+  auto secret = resolveSecretKey(config, db, random);
+  if (!secret) {
+    spdlog::error("{}", secret.error().message);
+    return 2;
+  }
+  auto credentials = resolveTokenCredentials(config, db, random);
+  if (!credentials) {
+    spdlog::error("{}", credentials.error().message);
+    return 2;
+  }
+
+  directory::Directory directory(db, clock);
+  if (config.dev) seedDemoGuests(directory);
+
+  // Delivery: in --dev every code goes to the console and the outbox. SMS and e-mail providers plug in
+  // here; without one, /login answers 503 rather than pretend to send.
+  delivery::ConsoleChannel console;
+  std::map<std::string, delivery::Channel*> channels;
+  if (config.dev) channels = {{"sms", &console}, {"email", &console}};
+  else spdlog::warn("no SMS or e-mail provider is configured: logins will be refused with 503 (use --dev to see codes in the console)");
+  store::Database deliveryDb(config.db);  // the delivery thread's own connection
+  store::OutboxRepository deliveryOutbox(deliveryDb);
+  delivery::DeliveryQueue deliveries(
+      channels, clock, [&](std::span<const delivery::OutboxEntry> e) { deliveryOutbox.append(e); }, config.dev);
+
+  store::SqliteVerificationStore verifications(db);
+  verify::Verifier verifier(verifications, clock, random, *secret, config.codeLength);
+  token::TokenMinter minter(*credentials, clock);
+  JoinFlow flow(directory, verifier, deliveries, minter, clock, *secret,
+                {config.revealUnknown, Seconds(config.tokenTtlSeconds)});
+  http::SessionCookie cookie(deriveKey(*secret, "session-cookie"));
+  store::OutboxRepository outbox(db);
+  http::Api api(flow, cookie, clock,
+                [&](const std::optional<std::string>& to, int limit) { return outbox.list(to, limit); },
+                {config.dev, config.cookieSecure});
+
+  std::unique_ptr<http::Server> server;
+  try {
+    server = std::make_unique<http::Server>(config.listen, api);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  server->every(kPruneInterval, [&] { (void)verifier.prune(); });
+
+  const std::string host = config.listen.substr(0, config.listen.rfind(':'));
+  std::printf("roomgate listening on http://%s:%u\n", host.c_str(), server->port());
+  if (config.dev) {
+    std::printf("  --dev: codes appear in this console and at http://%s:%u/dev/outbox\n", host.c_str(), server->port());
+    std::printf("  demo guests: blathers, mabel, tommy (room \"%s\"); database %s\n", kDemoRoom, config.db.c_str());
+  }
+  std::fflush(stdout);
+  server->run();
+  deliveries.flush();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace roomgate::app

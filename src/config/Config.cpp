@@ -1,0 +1,116 @@
+#include "config/Config.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <tuple>
+#include <fstream>
+#include <sstream>
+
+#include "config/DotEnv.hpp"
+
+extern char** environ;
+
+namespace roomgate::config {
+namespace {
+
+Error invalid(const std::string& name, const std::string& what) {
+  return Error::badRequest("invalid_config", name + " " + what);
+}
+
+std::optional<bool> parseBool(const std::string& v) {
+  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
+  if (v == "0" || v == "false" || v == "no" || v == "off") return false;
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> Sources::lookup(const std::string& name) const {
+  for (const auto* m : {&flags, &env, &dotenv}) {
+    auto it = m->find(name);
+    if (it != m->end() && !it->second.empty()) return it->second;
+  }
+  return std::nullopt;
+}
+
+Result<Config> load(const Sources& s) {
+  Config c;
+  if (auto v = s.lookup("ROOMGATE_LISTEN")) {
+    const auto colon = v->rfind(':');
+    int port = -1;
+    if (colon != std::string::npos)
+      std::from_chars(v->data() + colon + 1, v->data() + v->size(), port);
+    if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535)
+      return invalid("ROOMGATE_LISTEN", "must be host:port, e.g. 127.0.0.1:8080 (got \"" + *v + "\")");
+    c.listen = *v;
+  }
+  if (auto v = s.lookup("ROOMGATE_DB")) c.db = *v;
+  for (auto [name, field] : {std::pair{"ROOMGATE_DEV", &c.dev}, std::pair{"ROOMGATE_REVEAL_UNKNOWN", &c.revealUnknown},
+                             std::pair{"ROOMGATE_COOKIE_SECURE", &c.cookieSecure}}) {
+    if (auto v = s.lookup(name)) {
+      auto b = parseBool(*v);
+      if (!b) return invalid(name, "must be 1 or 0 (got \"" + *v + "\")");
+      *field = *b;
+    }
+  }
+  c.secretKey = s.lookup("SECRET_KEY");
+  c.twilioAccountSid = s.lookup("TWILIO_ACCOUNT_SID");
+  c.twilioAuthToken = s.lookup("TWILIO_AUTH_TOKEN");
+  c.twilioApiKeySid = s.lookup("TWILIO_API_KEY_SID");
+  c.twilioApiKeySecret = s.lookup("TWILIO_API_KEY_SECRET");
+  c.verifyServiceSid = s.lookup("VERIFY_SERVICE_SID");
+  for (auto [name, field, lo, hi] : {std::tuple{"ROOMGATE_CODE_LENGTH", &c.codeLength, 4, 10},
+                                     std::tuple{"ROOMGATE_TOKEN_TTL", &c.tokenTtlSeconds, 1, 86400}}) {
+    if (auto v = s.lookup(name)) {
+      int n = 0;
+      auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+      if (ec != std::errc() || p != v->data() + v->size() || n < lo || n > hi)
+        return invalid(name, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                                 " (got \"" + *v + "\")");
+      *field = n;
+    }
+  }
+  if (auto v = s.lookup("ROOMGATE_DEFAULT_REGION")) {
+    if (v->size() != 2) return invalid("ROOMGATE_DEFAULT_REGION", "must be a two-letter region code such as US or GB");
+    c.defaultRegion = *v;
+  }
+  if (auto v = s.lookup("ROOMGATE_LOG_LEVEL")) {
+    static const std::string kLevels[] = {"trace", "debug", "info", "warn", "error"};
+    if (std::find(std::begin(kLevels), std::end(kLevels), *v) == std::end(kLevels))
+      return invalid("ROOMGATE_LOG_LEVEL", "must be one of trace, debug, info, warn, error");
+    c.logLevel = *v;
+  }
+  return c;
+}
+
+Result<Sources> processSources(std::map<std::string, std::string> flags, const std::string& dotenvPath) {
+  Sources s;
+  s.flags = std::move(flags);
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view kv(*e);
+    const auto eq = kv.find('=');
+    if (eq != std::string_view::npos) s.env.emplace(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  std::ifstream in(dotenvPath, std::ios::binary);
+  if (in) {
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto parsed = parseDotEnv(ss.str());
+    if (!parsed) return parsed.error();
+    s.dotenv = std::move(parsed.value());
+  }
+  return s;
+}
+
+Status checkSecretKey(const std::optional<std::string>& key) {
+  constexpr std::string_view kHowTo = "Make one with `openssl rand -hex 32` and put SECRET_KEY=<that> in .env or the environment.";
+  if (!key) return invalid("SECRET_KEY", "is not set; it signs the session cookies. " + std::string(kHowTo));
+  if (*key == kPlaceholderSecret)
+    return invalid("SECRET_KEY", "is still the tutorial's placeholder \"super-secret\". " + std::string(kHowTo));
+  if (key->size() < kMinSecretKeyBytes)
+    return invalid("SECRET_KEY", "is " + std::to_string(key->size()) + " bytes; at least " +
+                                     std::to_string(kMinSecretKeyBytes) + " are needed. " + std::string(kHowTo));
+  return Ok{};
+}
+
+}  // namespace roomgate::config

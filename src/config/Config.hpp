@@ -1,0 +1,54 @@
+#pragma once
+// Configuration of the server, from three sources with fixed precedence: command-line flags beat the
+// process environment, which beats the `.env` file in the working directory. Names are the tutorial's
+// (SECRET_KEY, TWILIO_*) and ROOMGATE_* for roomgate's own; docs/CONFIGURATION.md lists them all.
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/Error.hpp"
+
+namespace roomgate::config {
+
+// The tutorial's placeholder, refused outside --dev.
+inline constexpr std::string_view kPlaceholderSecret = "super-secret";
+// A session cookie key shorter than this is guessable offline.
+inline constexpr std::size_t kMinSecretKeyBytes = 32;
+
+struct Sources {
+  std::map<std::string, std::string> flags;   // by variable name: --listen arrives as ROOMGATE_LISTEN
+  std::map<std::string, std::string> env;
+  std::map<std::string, std::string> dotenv;
+  // The first source that defines `name`, in precedence order; empty values count as unset.
+  [[nodiscard]] std::optional<std::string> lookup(const std::string& name) const;
+};
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";  // ROOMGATE_LISTEN, host:port (port 0 picks a free one)
+  std::string db = "./roomgate.db";       // ROOMGATE_DB
+  bool dev = false;                       // --dev / ROOMGATE_DEV
+  std::optional<std::string> secretKey;   // SECRET_KEY
+  std::optional<std::string> twilioAccountSid;    // TWILIO_ACCOUNT_SID
+  std::optional<std::string> twilioAuthToken;     // TWILIO_AUTH_TOKEN
+  std::optional<std::string> twilioApiKeySid;     // TWILIO_API_KEY_SID
+  std::optional<std::string> twilioApiKeySecret;  // TWILIO_API_KEY_SECRET
+  std::optional<std::string> verifyServiceSid;    // VERIFY_SERVICE_SID
+  bool revealUnknown = false;  // ROOMGATE_REVEAL_UNKNOWN=1: 401 for names not on the list (the tutorial's way)
+  bool cookieSecure = false;   // ROOMGATE_COOKIE_SECURE=1: session cookie only over HTTPS
+  int codeLength = 6;          // ROOMGATE_CODE_LENGTH, 4..10
+  int tokenTtlSeconds = 3600;  // ROOMGATE_TOKEN_TTL, 1..86400
+  std::string defaultRegion = "US";  // ROOMGATE_DEFAULT_REGION: how numbers without +country are read
+  std::string logLevel = "info";     // ROOMGATE_LOG_LEVEL: trace, debug, info, warn, error
+};
+
+// Reads and validates every setting; an error names the variable and says what is wrong.
+[[nodiscard]] Result<Config> load(const Sources& sources);
+
+// Sources from the process: `environ` and ./.env (missing is fine; unreadable or malformed is an error).
+[[nodiscard]] Result<Sources> processSources(std::map<std::string, std::string> flags,
+                                             const std::string& dotenvPath = ".env");
+
+// Ok if `key` may sign session cookies outside --dev; otherwise a message saying how to make one.
+[[nodiscard]] Status checkSecretKey(const std::optional<std::string>& key);
+
+}  // namespace roomgate::config

@@ -1,0 +1,207 @@
+#include "http/Api.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "http/StaticFiles.hpp"
+#include "store/Database.hpp"
+
+namespace roomgate::http {
+namespace {
+
+using nlohmann::json;
+
+Response jsonResponse(int status, const json& body) {
+  Response r;
+  r.status = status;
+  // Invalid UTF-8 echoed from input is replaced, never a reason to fail the response.
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+// The JSON object body of a POST, or the Error that says what is wrong with it.
+Result<json> parseJsonBody(const Request& request) {
+  if (request.body.size() > kMaxBodyBytes)
+    return Error{413, "body_too_large", "The request is too large; send at most 16 KiB.", {}};
+  const std::string type = request.header("content-type").value_or("");
+  const std::string_view mediaType = std::string_view(type).substr(0, type.find(';'));
+  if (mediaType != "application/json")
+    return Error{415, "unsupported_media_type", "Send the request as JSON with Content-Type: application/json.", {}};
+  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) return Error::badRequest("invalid_json", "The request body is not valid JSON.");
+  if (!body.is_object()) return Error::badRequest("invalid_json", "The request body must be a JSON object.");
+  return body;
+}
+
+// A string field: required or optional. A wrong type is an error either way.
+Result<std::optional<std::string>> stringField(const json& body, const char* name, bool required) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) {
+    if (required)
+      return Error::badRequest("missing_field", std::string("The request needs a \"") + name + "\" field.");
+    return std::optional<std::string>{};
+  }
+  if (!it->is_string())
+    return Error::badRequest("invalid_field", std::string("\"") + name + "\" must be a string.");
+  return std::optional<std::string>(it->get<std::string>());
+}
+
+std::string isoTime(int64_t unixSeconds) {
+  const std::time_t t = unixSeconds;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string percentDecode(std::string_view s) {
+  const auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(s[i] == '+' ? ' ' : s[i]);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> queryParam(std::string_view target, std::string_view name) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? "" : percentDecode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Api::Api(app::JoinFlow& flow, const SessionCookie& cookie, const Clock& clock, OutboxLister listOutbox,
+         ApiOptions options)
+    : flow_(flow), cookie_(cookie), clock_(clock), listOutbox_(std::move(listOutbox)), options_(options) {}
+
+Response Api::errorResponse(const Error& e) {
+  Response r = jsonResponse(e.status, {{"error", {{"code", e.code}, {"message", e.message}}}});
+  if (e.retryAfterSeconds) r.headers.emplace_back("Retry-After", std::to_string(*e.retryAfterSeconds));
+  return r;
+}
+
+Response Api::handle(const Request& request) {
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  try {
+    if (path == "/login" || path == "/verify") {
+      if (request.method != "POST") {
+        Response r = errorResponse({405, "method_not_allowed", "Use POST for " + path + ".", {}});
+        r.headers.emplace_back("Allow", "POST");
+        return r;
+      }
+      return path == "/login" ? login(request) : verify(request);
+    }
+    if (request.method != "GET" && request.method != "HEAD") {
+      Response r = errorResponse({405, "method_not_allowed", "Use GET for " + path + ".", {}});
+      r.headers.emplace_back("Allow", "GET, HEAD");
+      return r;
+    }
+    if (path == "/healthz") return jsonResponse(200, {{"status", "ok"}});
+    if (path == "/dev/outbox") {
+      if (!options_.dev) return errorResponse(Error::notFound("not_found", "There is no page at " + path + "."));
+      return outbox(request);
+    }
+    if (auto file = staticFile(path)) return *file;
+    return errorResponse(Error::notFound("not_found", "There is no page at " + path + "."));
+  } catch (const store::DatabaseError& e) {
+    spdlog::error("{} {}: storage failed: {}", request.method, path, e.what());
+    return errorResponse(Error::unavailable("storage_unavailable", "The server cannot reach its database right now. Try again in a moment."));
+  } catch (const std::exception& e) {
+    spdlog::error("{} {}: {}", request.method, path, e.what());
+    return errorResponse(Error::internal("Something went wrong on our side. Try again in a moment."));
+  }
+}
+
+Response Api::login(const Request& request) {
+  auto body = parseJsonBody(request);
+  if (!body) return errorResponse(body.error());
+  auto username = stringField(*body, "username", true);
+  if (!username) return errorResponse(username.error());
+  auto room = stringField(*body, "room", false);
+  if (!room) return errorResponse(room.error());
+  auto channel = stringField(*body, "channel", false);
+  if (!channel) return errorResponse(channel.error());
+
+  auto answer = flow_.login({*username.value(), room.value(), channel.value()});
+  if (!answer) return errorResponse(answer.error());
+  json out = {{"channel", answer->channel}, {"to", answer->maskedDestination}};
+  out[answer->channel == "email" ? "email" : "phone"] = answer->maskedDestination;
+  Response r = jsonResponse(200, out);
+  const int64_t maxAge = answer->session.expiresAt - unixSeconds(clock_.now());
+  r.headers.emplace_back("Set-Cookie", SessionCookie::setHeader(cookie_.seal(answer->session), maxAge, options_.cookieSecure));
+  return r;
+}
+
+Response Api::verify(const Request& request) {
+  auto body = parseJsonBody(request);
+  if (!body) return errorResponse(body.error());
+  // The code may come as a string (the form) or a number (scripts); a number loses leading zeros, so
+  // it is only accepted with as many digits as it was sent with.
+  std::string code;
+  auto it = body->find("code");
+  if (it == body->end() || it->is_null())
+    return errorResponse(Error::badRequest("missing_field", "The request needs a \"code\" field."));
+  if (it->is_string()) code = it->get<std::string>();
+  else return errorResponse(Error::badRequest("invalid_field", "\"code\" must be a string of digits, e.g. \"123456\"."));
+
+  const auto cookieHeader = request.header("cookie");
+  const auto value = cookieHeader ? SessionCookie::fromCookieHeader(*cookieHeader) : std::nullopt;
+  const auto session = value ? cookie_.open(*value, unixSeconds(clock_.now())) : std::nullopt;
+  if (!session)
+    return errorResponse(Error::unauthorized("no_session", "Your sign-in has expired or was not started. Enter your name again to get a new code."));
+
+  auto joined = flow_.verify(*session, code);
+  if (!joined) return errorResponse(joined.error());
+  Response r = jsonResponse(200, {{"token", joined->token}, {"identity", joined->identity}, {"room", joined->room}});
+  r.headers.emplace_back("Set-Cookie", SessionCookie::clearHeader(options_.cookieSecure));  // single use
+  return r;
+}
+
+Response Api::outbox(const Request& request) {
+  const auto to = queryParam(request.target, "to");
+  int limit = kMaxOutboxEntries;
+  if (auto l = queryParam(request.target, "limit")) {
+    try {
+      limit = std::clamp(std::stoi(*l), 1, kMaxOutboxEntries);
+    } catch (const std::exception&) {
+      return errorResponse(Error::badRequest("invalid_field", "limit must be a number from 1 to 200."));
+    }
+  }
+  json out = json::array();
+  for (const auto& e : listOutbox_(to, limit)) {
+    out.push_back({{"to", e.to},
+                   {"channel", e.channel},
+                   {"body", e.body ? json(*e.body) : json(nullptr)},
+                   {"code", e.code ? json(*e.code) : json(nullptr)},
+                   {"status", e.status},
+                   {"error", e.error ? json(*e.error) : json(nullptr)},
+                   {"queued_at", isoTime(e.queuedAt)},
+                   {"sent_at", e.sentAt ? json(isoTime(*e.sentAt)) : json(nullptr)}});
+  }
+  return jsonResponse(200, out);
+}
+
+}  // namespace roomgate::http

@@ -1,0 +1,32 @@
+#pragma once
+// HTTP request and response as plain values, so the API is driven by unit tests without sockets and
+// Beast stays inside Server.cpp.
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace roomgate::http {
+
+struct Request {
+  std::string method;                          // "GET", "POST", ...
+  std::string target;                          // path and query: "/dev/outbox?to=%2B1800..."
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+
+  [[nodiscard]] std::optional<std::string> header(const std::string& lowerName) const {
+    auto it = headers.find(lowerName);
+    if (it == headers.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+struct Response {
+  int status = 200;
+  std::string contentType = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra: Set-Cookie, Retry-After, ...
+};
+
+}  // namespace roomgate::http

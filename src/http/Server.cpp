@@ -1,0 +1,200 @@
+// The only translation unit that includes Boost.Beast/Asio for HTTP (compile time: keep it that way).
+#include <utility>  // before Asio, for g++ 12
+#include "http/Server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cctype>
+#include <stdexcept>
+
+#include "http/Api.hpp"
+
+namespace roomgate::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+// Bytes read and thrown away after refusing a request, so the client sees our answer rather than a reset.
+constexpr std::size_t kMaxDrainBytes = 1024 * 1024;
+constexpr std::chrono::seconds kDrainTimeout{2};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Api& api, std::size_t& open) : stream_(std::move(socket)), api_(api), open_(open) {
+    ++open_;
+  }
+  ~Session() { --open_; }
+
+  void start() { readRequest(); }
+
+ private:
+  void readRequest() {
+    parser_.emplace();
+    parser_->header_limit(kMaxHeaderBytes);
+    parser_->body_limit(kMaxBodyBytes);
+    stream_.expires_after(kIdleTimeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
+  }
+
+  void onRead(beast::error_code ec) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset ||
+        ec == asio::error::operation_aborted) {
+      return close();
+    }
+    if (ec == bhttp::error::body_limit)
+      return refuse(Api::errorResponse({413, "body_too_large", "The request is too large; send at most 16 KiB.", {}}));
+    if (ec == bhttp::error::header_limit)
+      return refuse(Api::errorResponse({431, "headers_too_large", "The request headers are too large.", {}}));
+    if (ec)
+      return refuse(Api::errorResponse(Error::badRequest("bad_request", "The request is not valid HTTP/1.1.")));
+
+    auto& req = parser_->get();
+    Request request;
+    request.method = std::string(req.method_string());
+    request.target = std::string(req.target());
+    for (const auto& field : req) {
+      std::string name(field.name_string());
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+      auto [it, inserted] = request.headers.emplace(std::move(name), std::string(field.value()));
+      if (!inserted) it->second += (it->first == "cookie" ? "; " : ", ") + std::string(field.value());
+    }
+    request.body = std::move(req.body());
+    const bool keepAlive = req.keep_alive();
+    const unsigned version = req.version();
+    const bool head = req.method() == bhttp::verb::head;
+    write(api_.handle(request), version, keepAlive, head);
+  }
+
+  void write(const Response& r, unsigned version, bool keepAlive, bool head, bool thenDrain = false) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), version);
+    res->set(bhttp::field::server, "roomgate");
+    res->set(bhttp::field::content_type, r.contentType);
+    for (const auto& [name, value] : r.headers) res->insert(name, value);
+    res->keep_alive(keepAlive);
+    res->body() = r.body;
+    res->prepare_payload();
+    if (head) res->body().clear();  // Content-Length stays that of the GET
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res, keepAlive, thenDrain](beast::error_code ec, std::size_t) {
+      if (ec) return self->close();
+      if (thenDrain) return self->drain();
+      if (!keepAlive) return self->close();
+      self->readRequest();
+    });
+  }
+
+  // Answers a request we will not process, then closes after draining what the client still sends.
+  void refuse(const Response& r) { write(r, 11, /*keepAlive=*/false, /*head=*/false, /*thenDrain=*/true); }
+
+  void drain() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(kDrainTimeout);
+    stream_.async_read_some(asio::buffer(scratch_), [self = shared_from_this()](beast::error_code e, std::size_t n) {
+      self->drained_ += n;
+      if (e || self->drained_ > kMaxDrainBytes) return self->close();
+      self->drain();
+    });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Api& api_;
+  std::size_t& open_;
+  std::array<char, 4096> scratch_{};
+  std::size_t drained_ = 0;
+};
+
+tcp::endpoint parseEndpoint(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) throw std::runtime_error("listen address \"" + listen + "\" is not host:port");
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host == "localhost") host = "127.0.0.1";
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) throw std::runtime_error("listen address \"" + listen + "\": \"" + host + "\" is not an IP address");
+  return {address, static_cast<unsigned short>(std::stoi(listen.substr(colon + 1)))};
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(const std::string& listen, Api& a) : api(a), acceptor(io), signals(io, SIGINT, SIGTERM) {
+    const auto endpoint = parseEndpoint(listen);
+    beast::error_code ec;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) throw std::runtime_error("cannot listen on " + listen + ": " + ec.message());
+    signals.async_wait([this](beast::error_code e, int sig) {
+      if (!e) spdlog::info("received signal {}, stopping", sig);
+      io.stop();
+    });
+    accept();
+  }
+
+  void accept() {
+    acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) {
+        if (open >= kMaxConnections) {
+          beast::error_code ignored;
+          socket.close(ignored);
+        } else {
+          socket.set_option(tcp::no_delay(true), ec);
+          std::make_shared<Session>(std::move(socket), api, open)->start();
+        }
+      }
+      accept();
+    });
+  }
+
+  void schedule(std::shared_ptr<asio::steady_timer> timer, std::chrono::seconds period, std::function<void()> task) {
+    timer->expires_after(period);
+    timer->async_wait([this, timer, period, task = std::move(task)](beast::error_code ec) mutable {
+      if (ec) return;
+      try {
+        task();
+      } catch (const std::exception& e) {
+        spdlog::error("periodic task failed: {}", e.what());
+      }
+      schedule(timer, period, std::move(task));
+    });
+  }
+
+  asio::io_context io{1};
+  Api& api;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  std::size_t open = 0;
+};
+
+Server::Server(const std::string& listen, Api& api) : impl_(std::make_unique<Impl>(listen, api)) {}
+Server::~Server() = default;
+
+uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::every(std::chrono::seconds period, std::function<void()> task) {
+  impl_->schedule(std::make_shared<asio::steady_timer>(impl_->io), period, std::move(task));
+}
+
+void Server::run() { impl_->io.run(); }
+void Server::stop() { asio::post(impl_->io, [this] { impl_->io.stop(); }); }
+
+}  // namespace roomgate::http
