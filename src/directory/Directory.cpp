@@ -1,0 +1,142 @@
+#include "directory/Directory.hpp"
+
+#include <string>
+
+#include "directory/GuestImport.hpp"
+#include "directory/Identity.hpp"
+#include "directory/Text.hpp"
+
+namespace roomgate::directory {
+namespace {
+
+// One row per (guest, room), rooms in position order. identity, phone and email are repeated on each row.
+constexpr std::string_view kSelectGuest =
+    "SELECT p.id, p.identity, p.phone, p.email, r.name FROM participants p "
+    "LEFT JOIN participant_rooms pr ON pr.participant_id = p.id "
+    "LEFT JOIN rooms r ON r.id = pr.room_id ";
+
+// Reads the rows of kSelectGuest into guests, one per participant id (rows of a guest are adjacent).
+std::vector<Guest> readGuests(store::Statement& st) {
+  std::vector<Guest> guests;
+  int64_t lastId = 0;
+  while (st.step()) {
+    const int64_t id = st.integer(0);
+    if (guests.empty() || id != lastId) {
+      guests.push_back(Guest{st.text(1), st.optText(2), st.optText(3), {}});
+      lastId = id;
+    }
+    if (!st.isNull(4)) guests.back().rooms.push_back(st.text(4));
+  }
+  return guests;
+}
+
+Error guestExists(const std::string& identity) {
+  return Error::conflict("guest_exists",
+                         identity + " is already on the guest list; remove them first or pick another name.");
+}
+
+}  // namespace
+
+Directory::Directory(store::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+Result<Guest> Directory::add(const Guest& guest) {
+  auto normalized = normalizeGuest(guest);
+  if (!normalized) return normalized.error();
+  store::Transaction tx(db_);
+  auto added = insert(*normalized);
+  if (added) tx.commit();
+  return added;
+}
+
+Result<Guest> Directory::insert(const Guest& guest) {
+  {
+    auto st = db_.prepare("SELECT 1 FROM participants WHERE identity = ?");
+    st.bind(1, guest.identity);
+    if (st.step()) return guestExists(guest.identity);
+  }
+  const int64_t now = unixSeconds(clock_.now());
+  db_.prepare("INSERT INTO participants (identity, phone, email, created_at) VALUES (?, ?, ?, ?)")
+      .bind(1, guest.identity)
+      .bind(2, guest.phone)
+      .bind(3, guest.email)
+      .bind(4, now)
+      .run();
+  const int64_t participantId = db_.lastInsertRowId();
+
+  Guest stored = guest;
+  for (std::size_t i = 0; i < stored.rooms.size(); ++i) {
+    const int64_t room = roomId(stored.rooms[i], now);
+    db_.prepare("INSERT INTO participant_rooms (participant_id, room_id, position) VALUES (?, ?, ?)")
+        .bind(1, participantId)
+        .bind(2, room)
+        .bind(3, static_cast<int64_t>(i))
+        .run();
+  }
+  return stored;
+}
+
+int64_t Directory::roomId(std::string& name, int64_t now) {
+  {
+    auto st = db_.prepare("SELECT id, name FROM rooms WHERE name = ?");
+    st.bind(1, name);
+    if (st.step()) {
+      name = st.text(1);
+      return st.integer(0);
+    }
+  }
+  db_.prepare("INSERT INTO rooms (name, created_at) VALUES (?, ?)").bind(1, name).bind(2, now).run();
+  return db_.lastInsertRowId();
+}
+
+std::optional<Guest> Directory::find(std::string_view identity) {
+  auto valid = validateIdentity(identity);
+  if (!valid) return std::nullopt;
+  static const std::string sql = std::string(kSelectGuest) + "WHERE p.identity = ? ORDER BY pr.position";
+  auto st = db_.prepare(sql);
+  st.bind(1, *valid);
+  auto guests = readGuests(st);
+  if (guests.empty()) return std::nullopt;
+  return std::move(guests.front());
+}
+
+std::vector<Guest> Directory::list() {
+  // participants.identity is COLLATE NOCASE, so the ORDER BY ignores ASCII case; p.id keeps each guest's
+  // rows together should two identities ever compare equal.
+  static const std::string sql = std::string(kSelectGuest) + "ORDER BY p.identity, p.id, pr.position";
+  auto st = db_.prepare(sql);
+  return readGuests(st);
+}
+
+Result<Ok> Directory::remove(std::string_view identity) {
+  auto valid = validateIdentity(identity);
+  if (!valid)
+    return Error::notFound("guest_not_found", quoteForMessage(identity) + " is not on the guest list.");
+  // The guest's participant_rooms rows go with it (ON DELETE CASCADE).
+  db_.prepare("DELETE FROM participants WHERE identity = ?").bind(1, *valid).run();
+  if (db_.changes() == 0) return Error::notFound("guest_not_found", *valid + " is not on the guest list.");
+  return Ok{};
+}
+
+Result<std::size_t> Directory::importCsv(std::string_view csvText) {
+  auto guests = parseGuestCsvLines(csvText);
+  if (!guests) return guests.error();
+  store::Transaction tx(db_);  // rolls back on any return before commit()
+  for (const auto& [line, guest] : guests.value()) {
+    auto added = insert(guest);
+    if (!added) {
+      Error error = added.error();
+      error.message = "line " + std::to_string(line) + ": " + error.message;
+      return error;
+    }
+  }
+  tx.commit();
+  return guests->size();
+}
+
+bool Directory::empty() {
+  auto st = db_.prepare("SELECT EXISTS (SELECT 1 FROM participants)");
+  st.step();
+  return st.integer(0) == 0;
+}
+
+}  // namespace roomgate::directory

@@ -1,0 +1,107 @@
+#pragma once
+// Test helpers that run the real `roomgate` binary: one-shot CLI commands and a server process on a free
+// loopback port with a fresh database, plus a small blocking HTTP client (libcurl) that keeps cookies.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "support/Fakes.hpp"
+
+namespace roomgate::testing {
+
+struct CommandResult {
+  int exitCode = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `roomgate args...` in `cwd` with the given extra environment, waits, returns its output.
+CommandResult runRoomgate(const std::vector<std::string>& args, const std::string& cwd,
+                          const std::map<std::string, std::string>& env = {});
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  [[nodiscard]] std::string header(const std::string& lowerName) const {
+    auto it = headers.find(lowerName);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+// A browser-like client: one cookie jar, JSON by default.
+class HttpClient {
+ public:
+  explicit HttpClient(std::string baseUrl);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  HttpResponse get(const std::string& path);
+  HttpResponse post(const std::string& path, const std::string& body,
+                    const std::string& contentType = "application/json",
+                    const std::vector<std::string>& extraHeaders = {});
+  // Points the client at another server (a restarted one) keeping its cookies.
+  void setBaseUrl(std::string baseUrl) { base_ = std::move(baseUrl); }
+  // Drops every cookie (a new browser).
+  void clearCookies();
+
+ private:
+  HttpResponse perform(const std::string& method, const std::string& path, const std::string* body,
+                       const std::string& contentType, const std::vector<std::string>& extraHeaders);
+  std::string base_;
+  void* curl_;  // CURL*
+};
+
+// Moves the clock of a server started with `fakeTime` (libfaketime, from Debian's libfaketime package).
+class FakeTime {
+ public:
+  explicit FakeTime(const std::string& file);
+  void set(const std::string& offset);  // e.g. "+0", "+11m"
+  [[nodiscard]] std::map<std::string, std::string> env() const;
+
+ private:
+  std::string file_;
+};
+
+struct ServerOptions {
+  bool dev = true;
+  std::map<std::string, std::string> env{};  // extra environment (SECRET_KEY, TWILIO_*, ...)
+  std::optional<std::string> dotenv{};       // contents of a .env file in the server's working directory
+  std::vector<std::string> extraArgs{};
+};
+
+// A `roomgate serve` process in its own temporary directory (the working directory, holding
+// roomgate.db and any .env). Stopped with SIGTERM when destroyed.
+class ServerProcess {
+ public:
+  explicit ServerProcess(ServerOptions options = {});
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  [[nodiscard]] const std::string& baseUrl() const { return baseUrl_; }
+  [[nodiscard]] std::string dir() const { return dir_.path().string(); }
+  [[nodiscard]] std::string dbPath() const { return dir_.file("roomgate.db"); }
+  // Runs a CLI command against this server's database.
+  CommandResult cli(std::vector<std::string> args) const;
+  // The newest code sent to `to`, polled from /dev/outbox for up to 5 s; empty if none came.
+  std::string codeFor(const std::string& to);
+  // Stops and starts the server again on the same directory and database (a new port).
+  void restart();
+  void stop();
+  [[nodiscard]] FakeTime& clock() { return fakeTime_; }
+  // What the server printed on stderr so far.
+  [[nodiscard]] std::string log() const;
+
+ private:
+  void start();
+  ServerOptions options_;
+  TempDir dir_;
+  FakeTime fakeTime_;
+  int pid_ = -1;
+  std::string baseUrl_;
+};
+
+}  // namespace roomgate::testing
