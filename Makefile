@@ -1,0 +1,38 @@
+# The two commands of the README, and the steps they are made of.
+#   make run   installs what is missing, builds, starts `roomgate serve --dev` with the demo guests
+#   make test  installs what is missing, builds, runs every test (unit, integration, browser, sanitizers)
+.PHONY: run test build deps deps-run test-unit test-asan format clean
+
+JOBS ?= $(shell nproc)
+
+run: deps-run build
+	./build/roomgate serve --dev
+
+test: deps build
+	ctest --preset default -j$(JOBS)
+	$(MAKE) test-asan
+
+deps:
+	scripts/install-deps
+
+deps-run:
+	scripts/install-deps --no-browser
+
+build:
+	@[ -f build/CMakeCache.txt ] || cmake --preset default
+	cmake --build --preset default -j$(JOBS)
+
+test-unit: build
+	ctest --preset default -L unit -j$(JOBS)
+
+# Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan:
+	@[ -f build-asan/CMakeCache.txt ] || cmake --preset asan
+	cmake --build --preset asan -j$(JOBS) --target unit_tests
+	ctest --preset asan -j$(JOBS)
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf build build-asan
