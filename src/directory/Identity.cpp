@@ -5,14 +5,14 @@
 namespace roomgate::directory {
 namespace {
 
-// The checks both names share; `what` is "an identity" or "a room name", `code` the error code.
+// The checks both names share; `what` is "a name" or "a room name", `code` the error code.
 Result<std::string> validateName(std::string_view input, std::size_t maxBytes, std::string_view what,
                                  const std::string& code) {
   const std::string_view s = trimAscii(input);
   const std::string w(what);
   if (s.empty()) {
     std::string sentence = w;
-    sentence[0] = static_cast<char>(sentence[0] - 'a' + 'A');  // "an identity" -> "An identity"
+    sentence[0] = static_cast<char>(sentence[0] - 'a' + 'A');  // "a name" -> "A name"
     return Error::badRequest(code, sentence + " can't be empty.");
   }
   if (s.size() > maxBytes)
@@ -28,7 +28,7 @@ Result<std::string> validateName(std::string_view input, std::size_t maxBytes, s
 }  // namespace
 
 Result<std::string> validateIdentity(std::string_view input) {
-  return validateName(input, kMaxIdentityBytes, "an identity", "invalid_identity");
+  return validateName(input, kMaxIdentityBytes, "a name", "invalid_identity");
 }
 
 Result<std::string> validateRoomName(std::string_view input) {

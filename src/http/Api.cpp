@@ -16,6 +16,8 @@ using nlohmann::json;
 Response jsonResponse(int status, const json& body) {
   Response r;
   r.status = status;
+  // API answers carry codes and tokens: never cached, never sniffed.
+  r.headers = {{"Cache-Control", "no-store"}, {"X-Content-Type-Options", "nosniff"}};
   // Invalid UTF-8 echoed from input is replaced, never a reason to fail the response.
   r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
@@ -158,8 +160,7 @@ Response Api::login(const Request& request) {
 Response Api::verify(const Request& request) {
   auto body = parseJsonBody(request);
   if (!body) return errorResponse(body.error());
-  // The code may come as a string (the form) or a number (scripts); a number loses leading zeros, so
-  // it is only accepted with as many digits as it was sent with.
+  // The code must be a string: as a JSON number it would lose its leading zeros.
   std::string code;
   auto it = body->find("code");
   if (it == body->end() || it->is_null())

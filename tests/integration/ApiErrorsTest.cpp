@@ -121,6 +121,13 @@ TEST_F(ApiErrors, UnknownRouteIs404AndWrongMethodIs405) {
   EXPECT_EQ(m.header("allow"), "POST");
 }
 
+TEST_F(ApiErrors, AnswersCarryingCodesOrTokensAreNeverCached) {
+  auto r = http.post("/login", R"({"username": "nobody-here"})");
+  EXPECT_EQ(r.header("cache-control"), "no-store");
+  EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(http.get("/dev/outbox").header("cache-control"), "no-store");
+}
+
 TEST(ApiLimits, SixthSendToOneNumberInTenMinutesIs429WithRetryAfter) {
   ServerProcess server;
   HttpClient http(server.baseUrl());

@@ -88,7 +88,7 @@ TEST(GuestCsv, OtherRowErrors) {
   EXPECT_EQ(
       errorOf("identity,phone,email,rooms\nmabel,,not-an-email,R\n").rfind("line 2: \"not-an-email\"", 0),
       0u);
-  EXPECT_EQ(errorOf("identity,phone,email,rooms\n,+18005554321,,R\n"), "line 2: An identity can't be empty.");
+  EXPECT_EQ(errorOf("identity,phone,email,rooms\n,+18005554321,,R\n"), "line 2: A name can't be empty.");
   EXPECT_EQ(errorOf("identity,phone,email,rooms\n\"unclosed,,,\n").rfind("line 2: ", 0), 0u);
 }
 

@@ -30,7 +30,7 @@ TEST(ValidateIdentity, RefusesEmptyLongInvalidAndControl) {
     EXPECT_EQ(r.error().status, 400);
     EXPECT_EQ(r.error().code, "invalid_identity");
   }
-  EXPECT_EQ(validateIdentity("").error().message, "An identity can't be empty.");
+  EXPECT_EQ(validateIdentity("").error().message, "A name can't be empty.");
 }
 
 TEST(ValidateIdentity, RoomNamesFollowTheSameRulesAndRefuseSemicolons) {

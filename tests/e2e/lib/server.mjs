@@ -1,0 +1,138 @@
+// Helpers for the browser tests: a roomgate server of its own per test, and the codes it "sends".
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const binary = process.env.ROOMGATE_BINARY ?? path.join(repoRoot, 'build', 'roomgate');
+
+const STARTUP_TIMEOUT_MS = 10_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+// The environment without anything roomgate reads as configuration, so the tests do not depend on
+// the shell they run in (a ROOMGATE_REVEAL_UNKNOWN=1 there would change what the page must show).
+function cleanEnv() {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (/^(ROOMGATE_|TWILIO_)/.test(name) || name === 'SECRET_KEY' || name === 'VERIFY_SERVICE_SID') delete env[name];
+  }
+  return env;
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Adds guests with `roomgate participants add` before the server starts (the demo guests are only
+// added to an empty list). Each guest: {name, phone, email?, rooms: [..]}.
+async function addGuests(dir, db, guests) {
+  for (const g of guests) {
+    const args = ['participants', 'add', g.name, '--db', db];
+    if (g.phone) args.push('--phone', g.phone);
+    if (g.email) args.push('--email', g.email);
+    for (const room of g.rooms ?? []) args.push('--room', room);
+    await promisify(execFile)(binary, args, { cwd: dir, env: cleanEnv() });
+  }
+}
+
+async function waitForHealth(baseUrl, deadline) {
+  for (;;) {
+    try {
+      const response = await fetch(`${baseUrl}/healthz`);
+      if (response.ok && (await response.json()).status === 'ok') return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${baseUrl}/healthz did not answer ok in time`);
+    await sleep(50);
+  }
+}
+
+/**
+ * Starts `roomgate serve --dev` on a free port with a fresh temporary directory and database.
+ * Returns {baseUrl, dir, db, logs(), stop()}; stop() sends SIGTERM and removes the directory.
+ */
+export async function startServer({ guests = [] } = {}) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'roomgate-e2e-'));
+  const db = path.join(dir, 'roomgate.db');
+  let child = null;
+  let stderr = '';
+  const stop = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+
+  try {
+    await addGuests(dir, db, guests);
+    // cwd is the temporary directory, so no stray .env is read.
+    child = spawn(binary, ['serve', '--dev', '--listen', '127.0.0.1:0', '--db', db], {
+      cwd: dir,
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    const baseUrl = await new Promise((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout });
+      const timer = setTimeout(() => reject(new Error(`roomgate did not say where it listens in time\n${stderr}`)), STARTUP_TIMEOUT_MS);
+      lines.on('line', (line) => {
+        const match = /^roomgate listening on (http:\/\/[^\s]+)/.exec(line);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1].replace(/\/$/, ''));
+        }
+      }); // keeps reading (and discarding) stdout after that, so the pipe never fills
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(new Error(`cannot run ${binary}: ${error.message}`));
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`roomgate exited (${signal ?? code}) before listening\n${stderr}`));
+      });
+    });
+    await waitForHealth(baseUrl, deadline);
+    return { baseUrl, dir, db, logs: () => stderr, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The outbox entries for `to`, newest first (GET /dev/outbox). */
+export async function outbox(baseUrl, to, limit = 200) {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (to !== undefined) query.set('to', to);
+  const response = await fetch(`${baseUrl}/dev/outbox?${query}`);
+  if (!response.ok) throw new Error(`GET /dev/outbox answered ${response.status}: ${await response.text()}`);
+  return response.json();
+}
+
+/**
+ * The newest code sent to `to` (a phone number or e-mail address), polling /dev/outbox for up to
+ * `timeoutMs` because delivery is asynchronous. With `after`, waits for more than that many entries,
+ * so a code sent earlier is never mistaken for a new one.
+ */
+export async function codeFor(baseUrl, to, { timeoutMs = 5_000, after = 0 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const entries = await outbox(baseUrl, to);
+    if (entries.length > after && entries[0].code) return entries[0].code;
+    if (Date.now() > deadline) {
+      throw new Error(`no code for ${to} within ${timeoutMs} ms; outbox: ${JSON.stringify(entries)}`);
+    }
+    await sleep(50);
+  }
+}

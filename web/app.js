@@ -1,0 +1,354 @@
+// roomgate web client: name -> code -> joined, plus a local camera preview.
+// One ES module, no dependencies. The page's CSP allows no inline script or style, so all behaviour
+// lives here and all looks live in style.css (state is shown with attributes, never style="").
+
+// ---- elements -----------------------------------------------------------------------------------
+
+const byId = (id) => document.getElementById(id);
+
+const ui = {
+  preview: byId('preview'),
+  previewFrame: document.querySelector('.preview'),
+  cameraNote: byId('camera-note'),
+  cameraStart: byId('camera-start'),
+  status: byId('status'),
+  error: byId('error'),
+  resend: byId('resend'),
+  nameForm: byId('name-form'),
+  nameInput: byId('name'),
+  codeForm: byId('code-form'),
+  codeInput: byId('code'),
+  changeName: byId('change-name'),
+  call: byId('call'),
+  callTitle: byId('call-title'),
+  callIdentity: byId('call-identity'),
+  callRoom: byId('call-room'),
+  callExpiry: byId('call-expiry'),
+  leave: byId('leave'),
+};
+
+// What the page knows. `join` is set once verified: {token, identity, room, expiresAt}.
+const state = {
+  name: '',
+  join: null,
+  localStream: null,
+  busy: false,
+};
+
+// Errors after which the code in hand is useless: the guest must ask for a new one.
+const NEEDS_NEW_CODE = new Set(['code_expired', 'no_session', 'too_many_checks']);
+
+// ---- talking to the server ----------------------------------------------------------------------
+
+class ApiError extends Error {
+  constructor(status, code, message, retryAfterSeconds = null) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+// Retry-After is either a number of seconds or an HTTP date.
+function parseRetryAfter(value) {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+async function postJson(path, body) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'We could not reach the server. Check your connection and try again.');
+  }
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    // not JSON: handled below
+  }
+  if (response.ok && data) return data;
+  const error = data && data.error;
+  throw new ApiError(
+    response.status,
+    error?.code ?? `http_${response.status}`,
+    error?.message ?? `Something went wrong on the server (HTTP ${response.status}). Try again in a moment.`,
+    parseRetryAfter(response.headers.get('Retry-After')),
+  );
+}
+
+// ---- the access token ---------------------------------------------------------------------------
+
+// The JWT's payload as an object. base64url -> bytes -> UTF-8, so names like "Zoë" survive.
+function decodeJwtPayload(token) {
+  const part = token.split('.')[1] ?? '';
+  const base64 = part.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (part.length % 4)) % 4);
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+}
+
+// What the page shows of a /verify answer: the token's own grants, falling back to the answer.
+function joinFromAnswer(answer) {
+  let payload = {};
+  try {
+    payload = decodeJwtPayload(answer.token);
+  } catch {
+    // an unreadable token still admits; show what the answer says
+  }
+  return {
+    token: answer.token,
+    identity: payload.grants?.identity ?? answer.identity,
+    room: payload.grants?.video?.room ?? answer.room,
+    expiresAt: typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : null,
+  };
+}
+
+// ---- messages -----------------------------------------------------------------------------------
+
+function setStatus(text) {
+  ui.status.textContent = text;
+}
+
+function waitSentence(seconds) {
+  if (seconds < 120) return `Try again in ${seconds} ${seconds === 1 ? 'second' : 'seconds'}.`;
+  return `Try again in ${seconds} seconds (about ${Math.ceil(seconds / 60)} minutes).`;
+}
+
+function showError(message, { field = null, offerNewCode = false } = {}) {
+  ui.error.textContent = message;
+  ui.resend.hidden = !offerNewCode;
+  for (const input of [ui.nameInput, ui.codeInput]) {
+    if (input === field) {
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-errormessage', 'error');
+    } else {
+      input.removeAttribute('aria-invalid');
+      input.removeAttribute('aria-errormessage');
+    }
+  }
+}
+
+function clearError() {
+  showError('');
+}
+
+// Shows a failed request's message; returns what to focus: the field to fix, or "Send a new code".
+function showApiError(error, field) {
+  let message = error.message;
+  // A wait of a second after too many wrong codes only means "you may ask again": not worth saying.
+  const wait = error.retryAfterSeconds;
+  if (error.status === 429 && wait !== null && !(error.code === 'too_many_checks' && wait <= 1)) {
+    message += ` ${waitSentence(wait)}`;
+  }
+  const offerNewCode = NEEDS_NEW_CODE.has(error.code);
+  showError(message, { field: offerNewCode ? null : field, offerNewCode });
+  return offerNewCode ? ui.resend : field;
+}
+
+function sentMessage(answer) {
+  return answer.channel === 'email'
+    ? `Sent code to ${answer.email ?? answer.to}. Enter the code to verify.`
+    : `Sent code to phone number ${answer.phone ?? answer.to}. Enter the code to verify.`;
+}
+
+// ---- steps --------------------------------------------------------------------------------------
+
+function showStep(step) {
+  ui.nameForm.hidden = step !== 'name';
+  ui.codeForm.hidden = step !== 'code';
+  ui.call.hidden = step !== 'call';
+  document.body.dataset.step = step;
+}
+
+// Runs `task` with every button of the page disabled, so a request cannot be sent twice. `task`
+// returns the element to focus next; focus moves only once the buttons work again.
+async function whileBusy(form, task) {
+  if (state.busy) return;
+  state.busy = true;
+  const buttons = [...document.querySelectorAll('main button')].filter((b) => !b.disabled);
+  for (const b of buttons) b.disabled = true;
+  form.setAttribute('aria-busy', 'true');
+  let next = null;
+  try {
+    next = await task();
+  } finally {
+    for (const b of buttons) b.disabled = false;
+    form.removeAttribute('aria-busy');
+    state.busy = false;
+  }
+  focusOn(next);
+}
+
+function focusOn(element) {
+  if (!element) return;
+  element.focus();
+  if (element instanceof HTMLInputElement) element.select();
+}
+
+function goToNameStep({ status = '' } = {}) {
+  state.join = null;
+  ui.nameInput.value = state.name || ui.nameInput.value;
+  ui.codeInput.value = '';
+  clearError();
+  setStatus(status);
+  showStep('name');
+  ui.nameInput.focus();
+}
+
+async function submitName(event) {
+  event.preventDefault();
+  const name = ui.nameInput.value.trim();
+  if (!name) {
+    showError('Enter your name as it is on the guest list.', { field: ui.nameInput });
+    ui.nameInput.focus();
+    return;
+  }
+  await whileBusy(ui.nameForm, async () => {
+    try {
+      const answer = await postJson('/login', { username: name });
+      state.name = name;
+      clearError();
+      setStatus(sentMessage(answer));
+      ui.codeInput.value = '';
+      showStep('code');
+      return ui.codeInput;
+    } catch (error) {
+      return showApiError(error, ui.nameInput);
+    }
+  });
+}
+
+async function submitCode(event) {
+  event.preventDefault();
+  const code = ui.codeInput.value.replace(/[\s-]/g, '');
+  if (!/^\d+$/.test(code)) {
+    showError('Enter the code from the message: digits only.', { field: ui.codeInput });
+    ui.codeInput.focus();
+    return;
+  }
+  await whileBusy(ui.codeForm, async () => {
+    try {
+      const answer = await postJson('/verify', { code });
+      clearError();
+      setStatus('');
+      showCall(joinFromAnswer(answer));
+      return ui.callTitle;
+    } catch (error) {
+      return showApiError(error, ui.codeInput);
+    }
+  });
+}
+
+function formatExpiry(date) {
+  const sameDay = date.toDateString() === new Date().toDateString();
+  const format = new Intl.DateTimeFormat(undefined, sameDay ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' });
+  return format.format(date);
+}
+
+// The joined view. Later the video call itself goes into #call.
+function showCall(join) {
+  state.join = join;
+  ui.callIdentity.textContent = join.identity;
+  ui.callRoom.textContent = join.room;
+  if (join.expiresAt) {
+    ui.callExpiry.dateTime = join.expiresAt.toISOString();
+    ui.callExpiry.textContent = formatExpiry(join.expiresAt);
+  } else {
+    ui.callExpiry.removeAttribute('datetime');
+    ui.callExpiry.textContent = 'unknown';
+  }
+  showStep('call');
+}
+
+function leaveCall() {
+  const room = state.join?.room;
+  goToNameStep({ status: room ? `You left ${room}.` : '' });
+}
+
+// ---- camera preview -----------------------------------------------------------------------------
+
+function setCamera(mode, note = '') {
+  ui.previewFrame.dataset.camera = mode; // starting | live | off
+  ui.cameraNote.textContent = note;
+  ui.cameraStart.hidden = mode !== 'off';
+}
+
+async function openCamera() {
+  try {
+    return await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+  } catch (error) {
+    // No microphone (or it is busy): a picture alone is still worth showing.
+    if (['NotFoundError', 'NotReadableError', 'OverconstrainedError'].includes(error.name)) {
+      return navigator.mediaDevices.getUserMedia({ video: true });
+    }
+    throw error;
+  }
+}
+
+function cameraProblem(error) {
+  switch (error?.name) {
+    case 'NotAllowedError':
+    case 'SecurityError':
+      return 'Camera access is blocked. You can still join; allow the camera and press Start camera to see yourself.';
+    case 'NotFoundError':
+    case 'OverconstrainedError':
+      return 'No camera found. You can still join without one.';
+    case 'NotReadableError':
+      return 'Your camera is in use by another app. Close it and press Start camera.';
+    default:
+      return 'The camera could not start. You can still join.';
+  }
+}
+
+async function startCamera() {
+  if (!navigator.mediaDevices?.getUserMedia) {
+    setCamera('off', 'This browser cannot show a camera here (it needs a secure https connection). You can still join.');
+    ui.cameraStart.hidden = true;
+    return;
+  }
+  setCamera('starting', 'Starting your camera…');
+  try {
+    const stream = await openCamera();
+    stopCamera();
+    state.localStream = stream;
+    ui.preview.srcObject = stream;
+    setCamera('live');
+    for (const track of stream.getVideoTracks()) {
+      track.addEventListener('ended', () => setCamera('off', 'The camera stopped. Press Start camera to turn it back on.'));
+    }
+  } catch (error) {
+    setCamera('off', cameraProblem(error));
+  }
+}
+
+function stopCamera() {
+  if (!state.localStream) return;
+  for (const track of state.localStream.getTracks()) track.stop();
+  state.localStream = null;
+  ui.preview.srcObject = null;
+}
+
+// ---- start --------------------------------------------------------------------------------------
+
+function init() {
+  ui.nameForm.addEventListener('submit', submitName);
+  ui.codeForm.addEventListener('submit', submitCode);
+  ui.changeName.addEventListener('click', () => goToNameStep());
+  ui.resend.addEventListener('click', () => goToNameStep());
+  ui.leave.addEventListener('click', leaveCall);
+  ui.cameraStart.addEventListener('click', startCamera);
+  ui.nameInput.addEventListener('input', () => ui.nameInput.removeAttribute('aria-invalid'));
+  ui.codeInput.addEventListener('input', () => ui.codeInput.removeAttribute('aria-invalid'));
+  showStep('name');
+  startCamera(); // not awaited: the camera never holds up signing in
+}
+
+init();
