@@ -9,19 +9,25 @@
 #include "common/Crypto.hpp"
 #include "delivery/DeliveryQueue.hpp"
 #include "directory/Directory.hpp"
+#include "directory/PhoneNumber.hpp"
+#include "directory/Email.hpp"
+#include "directory/Rooms.hpp"
 #include "http/Api.hpp"
 #include "http/Server.hpp"
 #include "http/SessionCookie.hpp"
 #include "store/Database.hpp"
 #include "store/OutboxRepository.hpp"
 #include "store/SqliteVerificationStore.hpp"
+#include "rtc/Limits.hpp"
+#include "rtc/RtcService.hpp"
 #include "token/AccessToken.hpp"
+#include "token/TokenVerifier.hpp"
 #include "verify/Verifier.hpp"
 
 namespace roomgate::app {
 namespace {
 // How often expired verifications and old send records are removed.
-constexpr std::chrono::seconds kPruneInterval{60};
+constexpr std::chrono::milliseconds kPruneInterval{60'000};
 
 void seedDemoGuests(directory::Directory& directory) {
   if (!directory.empty()) return;
@@ -31,6 +37,21 @@ void seedDemoGuests(directory::Directory& directory) {
   }
   spdlog::info("--dev: added the demo guests blathers, mabel and tommy to room \"{}\"", kDemoRoom);
 }
+// How `identity` proved who they are: the newest approved verification to their phone or e-mail.
+rtc::Verified verifiedBy(directory::Directory& directory, store::SqliteVerificationStore& verifications,
+                         std::string_view identity) {
+  const auto guest = directory.find(identity);
+  if (!guest) return {};
+  std::vector<std::string> destinations;
+  if (guest->phone) destinations.push_back(*guest->phone);
+  if (guest->email) destinations.push_back(*guest->email);
+  const auto last = verifications.lastApproved(destinations);
+  if (!last) return {};
+  const auto& [channel, to] = *last;
+  if (channel == "email") return {channel, directory::maskEmail(to)};
+  return {channel, "\u2022\u2022" + to.substr(to.size() >= 2 ? to.size() - 2 : 0)};
+}
+
 }  // namespace
 
 int serve(const config::Config& config) {
@@ -73,14 +94,38 @@ int serve(const config::Config& config) {
                 [&](const std::optional<std::string>& to, int limit) { return outbox.list(to, limit); },
                 {config.dev, config.cookieSecure});
 
+  // Live rooms: the signaling service, fed by the rooms table, the revocation watermarks and the
+  // verification records (for the "verified" badge).
+  directory::Rooms rooms(db, clock);
+  token::TokenVerifier tokens(*credentials, clock);
+  rtc::RtcLookups lookups{
+      [&](std::string_view name) {
+        const auto room = rooms.find(name).value_or(directory::Room{std::string(name)});
+        return rtc::RoomSettings{room.type, room.maxParticipants};
+      },
+      [&](std::string_view identity, std::string_view room) { return rooms.revokedBefore(identity, room); },
+      [&](std::string_view identity) { return verifiedBy(directory, verifications, identity); }};
+  rtc::RtcService rtcService(tokens, clock, random,
+                             {config.stunUrls, config.turnUrls, config.turnSecret.value_or(""), config.relayOnly},
+                             std::move(lookups));
+
   std::unique_ptr<http::Server> server;
   try {
-    server = std::make_unique<http::Server>(config.listen, api);
+    server = std::make_unique<http::Server>(config.listen, api, &rtcService);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 2;
   }
   server->every(kPruneInterval, [&] { (void)verifier.prune(); });
+  // Revocations written by the CLI (or this process) end live sessions within a poll interval.
+  int64_t revocationSeq = 0;
+  for (const auto& r : rooms.revocationsAfter(0)) revocationSeq = r.seq;
+  server->every(rtc::kRevocationPollInterval, [&] {
+    for (const auto& r : rooms.revocationsAfter(revocationSeq)) {
+      rtcService.revoke(r.identity, r.room, r.revokedBefore);
+      revocationSeq = r.seq;
+    }
+  });
 
   const std::string host = config.listen.substr(0, config.listen.rfind(':'));
   std::printf("roomgate listening on http://%s:%u\n", host.c_str(), server->port());

@@ -14,6 +14,7 @@
 #include "common/Clock.hpp"
 #include "config/Config.hpp"
 #include "directory/Directory.hpp"
+#include "directory/Rooms.hpp"
 #include "store/Database.hpp"
 #include "token/AccessToken.hpp"
 
@@ -110,6 +111,29 @@ int run(int argc, char** argv) {
   import->add_option("FILE", file, "CSV file; rooms separated by ';'")->required();
   addDb(import);
 
+  std::string roomArg;
+  auto* addRoom = participants->add_subcommand("add-room", "Invite a guest to one more room");
+  addRoom->add_option("NAME", name)->required();
+  addRoom->add_option("ROOM", roomArg)->required();
+  addDb(addRoom);
+  auto* removeRoom = participants->add_subcommand(
+      "remove-room", "Withdraw a guest's invitation to a room (ends their live session there; old tokens stop working)");
+  removeRoom->add_option("NAME", name)->required();
+  removeRoom->add_option("ROOM", roomArg)->required();
+  addDb(removeRoom);
+
+  auto* roomsCmd = cli.add_subcommand("rooms", "Manage rooms");
+  roomsCmd->require_subcommand(1);
+  directory::Room roomSpec;
+  auto* roomsAdd = roomsCmd->add_subcommand("add", "Create a room, or change its type and capacity");
+  roomsAdd->add_option("NAME", roomSpec.name)->required();
+  roomsAdd->add_option("--type", roomSpec.type, "peer-to-peer (default) or group");
+  auto* maxOpt = roomsAdd->add_option("--max-participants", roomSpec.maxParticipants,
+                                      "Capacity (default 4 for peer-to-peer, 50 for group)");
+  addDb(roomsAdd);
+  auto* roomsList = roomsCmd->add_subcommand("list", "List the rooms");
+  addDb(roomsList);
+
   std::string identity, room;
   int64_t ttl = token::kDefaultTokenTtl.count();
   int64_t at = -1;
@@ -146,7 +170,30 @@ int run(int argc, char** argv) {
       return kExitOk;
     }
 
+    if (roomsAdd->parsed() || roomsList->parsed()) {
+      directory::Rooms rooms(db, clock);
+      if (roomsAdd->parsed()) {
+        if (maxOpt->count() == 0)
+          roomSpec.maxParticipants = roomSpec.type == directory::kGroup ? directory::kMaxGroupParticipants
+                                                                        : directory::kDefaultPeerToPeerParticipants;
+        auto put = rooms.put(roomSpec);
+        if (!put) return fail(put.error().message);
+        std::printf("Room %s: %s, up to %d participants.\n", put->name.c_str(), put->type.c_str(), put->maxParticipants);
+        return kExitOk;
+      }
+      std::printf("%-24s %-14s %s\n", "ROOM", "TYPE", "MAX PARTICIPANTS");
+      for (const auto& r : rooms.list()) std::printf("%-24s %-14s %d\n", r.name.c_str(), r.type.c_str(), r.maxParticipants);
+      return kExitOk;
+    }
+
     directory::Directory directory(db, clock);
+    if (addRoom->parsed() || removeRoom->parsed()) {
+      auto changed = addRoom->parsed() ? directory.addRoom(name, roomArg) : directory.removeRoom(name, roomArg);
+      if (!changed) return fail(changed.error().message);
+      std::printf("%s may join: %s\n", changed->identity.c_str(),
+                  changed->rooms.empty() ? "no room" : joinRooms(changed->rooms).c_str());
+      return kExitOk;
+    }
     if (add->parsed()) {
       directory::Guest g{name, phone.empty() ? std::nullopt : std::optional(phone),
                          email.empty() ? std::nullopt : std::optional(email), rooms};

@@ -80,6 +80,41 @@ Result<Config> load(const Sources& s) {
       return invalid("ROOMGATE_LOG_LEVEL", "must be one of trace, debug, info, warn, error");
     c.logLevel = *v;
   }
+  const auto urls = [&](const char* name, std::string_view scheme) -> Result<std::vector<std::string>> {
+    std::vector<std::string> out;
+    auto v = s.lookup(name);
+    if (!v) return out;
+    std::string_view rest = *v;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      std::string_view url = rest.substr(0, comma);
+      while (!url.empty() && url.front() == ' ') url.remove_prefix(1);
+      while (!url.empty() && url.back() == ' ') url.remove_suffix(1);
+      if (!url.empty()) {
+        if (!url.starts_with(scheme) && !(scheme == "turn:" && url.starts_with("turns:")))
+          return invalid(name, "must list " + std::string(scheme) + " URLs separated by commas (got \"" + std::string(url) + "\")");
+        out.emplace_back(url);
+      }
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+    return out;
+  };
+  auto stun = urls("ROOMGATE_STUN_URLS", "stun:");
+  if (!stun) return stun.error();
+  c.stunUrls = std::move(stun.value());
+  auto turn = urls("ROOMGATE_TURN_URLS", "turn:");
+  if (!turn) return turn.error();
+  c.turnUrls = std::move(turn.value());
+  c.turnSecret = s.lookup("ROOMGATE_TURN_SECRET");
+  if (!c.turnUrls.empty() && !c.turnSecret)
+    return invalid("ROOMGATE_TURN_SECRET", "must be set with ROOMGATE_TURN_URLS: it is coturn's static-auth-secret");
+  if (auto v = s.lookup("ROOMGATE_ICE_POLICY")) {
+    if (*v != "all" && *v != "relay") return invalid("ROOMGATE_ICE_POLICY", "must be \"all\" or \"relay\"");
+    c.relayOnly = *v == "relay";
+    if (c.relayOnly && c.turnUrls.empty())
+      return invalid("ROOMGATE_ICE_POLICY", "relay needs a TURN server: set ROOMGATE_TURN_URLS and ROOMGATE_TURN_SECRET");
+  }
   return c;
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/Error.hpp"
 
@@ -39,6 +40,10 @@ struct Config {
   int tokenTtlSeconds = 3600;  // ROOMGATE_TOKEN_TTL, 1..86400
   std::string defaultRegion = "US";  // ROOMGATE_DEFAULT_REGION: how numbers without +country are read
   std::string logLevel = "info";     // ROOMGATE_LOG_LEVEL: trace, debug, info, warn, error
+  std::vector<std::string> stunUrls;  // ROOMGATE_STUN_URLS, comma-separated: stun:host:port
+  std::vector<std::string> turnUrls;  // ROOMGATE_TURN_URLS, comma-separated: turn:host:port?transport=udp
+  std::optional<std::string> turnSecret;  // ROOMGATE_TURN_SECRET: coturn's static-auth-secret
+  bool relayOnly = false;                 // ROOMGATE_ICE_POLICY=relay: media only through TURN
 };
 
 // Reads and validates every setting; an error names the variable and says what is wrong.

@@ -1,9 +1,11 @@
 #include "directory/Directory.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "directory/GuestImport.hpp"
 #include "directory/Identity.hpp"
+#include "directory/Rooms.hpp"
 #include "directory/Text.hpp"
 
 namespace roomgate::directory {
@@ -111,10 +113,55 @@ Result<Ok> Directory::remove(std::string_view identity) {
   auto valid = validateIdentity(identity);
   if (!valid)
     return Error::notFound("guest_not_found", quoteForMessage(identity) + " is not on the guest list.");
+  store::Transaction tx(db_);
   // The guest's participant_rooms rows go with it (ON DELETE CASCADE).
   db_.prepare("DELETE FROM participants WHERE identity = ?").bind(1, *valid).run();
   if (db_.changes() == 0) return Error::notFound("guest_not_found", *valid + " is not on the guest list.");
+  Rooms(db_, clock_).revoke(*valid, "");  // every token issued to them so far is void
+  tx.commit();
   return Ok{};
+}
+
+Result<Guest> Directory::addRoom(std::string_view identity, std::string_view room) {
+  auto name = validateRoomName(room);
+  if (!name) return name.error();
+  store::Transaction tx(db_);
+  auto guest = find(identity);
+  if (!guest) return Error::notFound("guest_not_found", quoteForMessage(identity) + " is not on the guest list.");
+  for (const auto& r : guest->rooms)
+    if (asciiLower(r) == asciiLower(*name)) return *guest;  // already invited
+  std::string stored = *name;
+  const int64_t room_ = roomId(stored, unixSeconds(clock_.now()));
+  db_.prepare(
+         "INSERT INTO participant_rooms (participant_id, room_id, position) "
+         "SELECT id, ?, ? FROM participants WHERE identity = ?")
+      .bind(1, room_)
+      .bind(2, static_cast<int64_t>(guest->rooms.size()))
+      .bind(3, guest->identity)
+      .run();
+  guest->rooms.push_back(stored);
+  tx.commit();
+  return *guest;
+}
+
+Result<Guest> Directory::removeRoom(std::string_view identity, std::string_view room) {
+  store::Transaction tx(db_);
+  auto guest = find(identity);
+  if (!guest) return Error::notFound("guest_not_found", quoteForMessage(identity) + " is not on the guest list.");
+  auto it = std::find_if(guest->rooms.begin(), guest->rooms.end(),
+                         [&](const std::string& r) { return asciiLower(r) == asciiLower(trimAscii(room)); });
+  if (it == guest->rooms.end())
+    return Error::notFound("room_not_found", guest->identity + " is not invited to " + quoteForMessage(room) + ".");
+  db_.prepare(
+         "DELETE FROM participant_rooms WHERE participant_id = (SELECT id FROM participants WHERE identity = ?) "
+         "AND room_id = (SELECT id FROM rooms WHERE name = ?)")
+      .bind(1, guest->identity)
+      .bind(2, *it)
+      .run();
+  Rooms(db_, clock_).revoke(guest->identity, *it);
+  guest->rooms.erase(it);
+  tx.commit();
+  return *guest;
 }
 
 Result<std::size_t> Directory::importCsv(std::string_view csvText) {

@@ -34,9 +34,18 @@ class Directory {
   // Every guest, ordered by identity ignoring ASCII case.
   [[nodiscard]] std::vector<Guest> list();
 
-  // Removes the guest matching `identity` as find() does; their rooms stay (other guests may use them).
+  // Removes the guest matching `identity` as find() does, and voids every token issued to them until now
+  // (a revocation watermark); their rooms stay (other guests may use them).
   // Error: notFound "guest_not_found".
   [[nodiscard]] Result<Ok> remove(std::string_view identity);
+
+  // Invites the guest to one more room (created if new), after their others. Inviting twice is a no-op.
+  // Errors: "guest_not_found", "invalid_room".
+  [[nodiscard]] Result<Guest> addRoom(std::string_view identity, std::string_view room);
+  // Withdraws the guest's invitation to `room` and voids their tokens for it issued until now, so a live
+  // session in that room is ended (the rtc part watches the revocations table).
+  // Errors: "guest_not_found", "room_not_found".
+  [[nodiscard]] Result<Guest> removeRoom(std::string_view identity, std::string_view room);
 
   // Adds every guest of a CSV file (see parseGuestCsvLines) in one transaction: either all are added, or
   // on any error none is. Returns how many were added.

@@ -8,10 +8,12 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <cctype>
 #include <stdexcept>
 
 #include "http/Api.hpp"
+#include "rtc/WebSocketSession.hpp"
 
 namespace roomgate::http {
 namespace {
@@ -27,7 +29,8 @@ constexpr std::chrono::seconds kDrainTimeout{2};
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Api& api, std::size_t& open) : stream_(std::move(socket)), api_(api), open_(open) {
+  Session(tcp::socket socket, Api& api, rtc::RtcService* rtc, std::size_t& open)
+      : stream_(std::move(socket)), api_(api), rtc_(rtc), open_(open) {
     ++open_;
   }
   ~Session() { --open_; }
@@ -57,6 +60,10 @@ class Session : public std::enable_shared_from_this<Session> {
       return refuse(Api::errorResponse(Error::badRequest("bad_request", "The request is not valid HTTP/1.1.")));
 
     auto& req = parser_->get();
+    if (rtc_ && boost::beast::websocket::is_upgrade(req) && req.target() == "/rtc") {
+      stream_.expires_never();
+      return rtc::startWebSocketSession(stream_.release_socket(), parser_->release(), *rtc_);
+    }
     Request request;
     request.method = std::string(req.method_string());
     request.target = std::string(req.target());
@@ -114,6 +121,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Api& api_;
+  rtc::RtcService* rtc_;
   std::size_t& open_;
   std::array<char, 4096> scratch_{};
   std::size_t drained_ = 0;
@@ -134,7 +142,7 @@ tcp::endpoint parseEndpoint(const std::string& listen) {
 }  // namespace
 
 struct Server::Impl {
-  Impl(const std::string& listen, Api& a) : api(a), acceptor(io), signals(io, SIGINT, SIGTERM) {
+  Impl(const std::string& listen, Api& a, rtc::RtcService* r) : api(a), rtc(r), acceptor(io), signals(io, SIGINT, SIGTERM) {
     const auto endpoint = parseEndpoint(listen);
     beast::error_code ec;
     acceptor.open(endpoint.protocol(), ec);
@@ -158,14 +166,14 @@ struct Server::Impl {
           socket.close(ignored);
         } else {
           socket.set_option(tcp::no_delay(true), ec);
-          std::make_shared<Session>(std::move(socket), api, open)->start();
+          std::make_shared<Session>(std::move(socket), api, rtc, open)->start();
         }
       }
       accept();
     });
   }
 
-  void schedule(std::shared_ptr<asio::steady_timer> timer, std::chrono::seconds period, std::function<void()> task) {
+  void schedule(std::shared_ptr<asio::steady_timer> timer, std::chrono::milliseconds period, std::function<void()> task) {
     timer->expires_after(period);
     timer->async_wait([this, timer, period, task = std::move(task)](beast::error_code ec) mutable {
       if (ec) return;
@@ -180,17 +188,19 @@ struct Server::Impl {
 
   asio::io_context io{1};
   Api& api;
+  rtc::RtcService* rtc;
   tcp::acceptor acceptor;
   asio::signal_set signals;
   std::size_t open = 0;
 };
 
-Server::Server(const std::string& listen, Api& api) : impl_(std::make_unique<Impl>(listen, api)) {}
+Server::Server(const std::string& listen, Api& api, rtc::RtcService* rtc)
+    : impl_(std::make_unique<Impl>(listen, api, rtc)) {}
 Server::~Server() = default;
 
 uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
 
-void Server::every(std::chrono::seconds period, std::function<void()> task) {
+void Server::every(std::chrono::milliseconds period, std::function<void()> task) {
   impl_->schedule(std::make_shared<asio::steady_timer>(impl_->io), period, std::move(task));
 }
 

@@ -8,6 +8,10 @@
 #include <memory>
 #include <string>
 
+namespace roomgate::rtc {
+class RtcService;
+}
+
 namespace roomgate::http {
 
 class Api;
@@ -22,15 +26,16 @@ inline constexpr std::size_t kMaxConnections = 4096;
 class Server {
  public:
   // Binds `listen` ("host:port"; port 0 picks a free one). Throws std::runtime_error naming the address
-  // and the reason if it cannot. `api` is borrowed.
-  Server(const std::string& listen, Api& api);
+  // and the reason if it cannot. `api` and `rtc` are borrowed; WebSocket upgrades of GET /rtc go to
+  // `rtc` (refused with 404 when null).
+  Server(const std::string& listen, Api& api, rtc::RtcService* rtc);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
   [[nodiscard]] uint16_t port() const;
   // Runs `task` on the I/O thread every `period`, first after one period.
-  void every(std::chrono::seconds period, std::function<void()> task);
+  void every(std::chrono::milliseconds period, std::function<void()> task);
   // Serves until stop() or SIGINT/SIGTERM.
   void run();
   void stop();

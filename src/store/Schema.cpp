@@ -61,6 +61,18 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_by_address ON outbox(to_address, id);
 )sql",
+      // 2: live rooms: each room's type and capacity; per-identity revocation watermarks.
+      R"sql(
+ALTER TABLE rooms ADD COLUMN type TEXT NOT NULL DEFAULT 'peer-to-peer';
+ALTER TABLE rooms ADD COLUMN max_participants INTEGER NOT NULL DEFAULT 4;
+CREATE TABLE revocations (
+  identity       TEXT NOT NULL COLLATE NOCASE,
+  room           TEXT NOT NULL DEFAULT '' COLLATE NOCASE,  -- '' = every room
+  revoked_before INTEGER NOT NULL,                          -- tokens issued at or before are refused
+  seq            INTEGER NOT NULL,                          -- grows with every change, for watchers
+  PRIMARY KEY (identity, room)
+);
+)sql",
   };
   return migrations;
 }

@@ -75,12 +75,30 @@ void SqliteVerificationStore::recordSend(std::string_view destination, int64_t a
   st.run();
 }
 
+std::optional<std::pair<std::string, std::string>> SqliteVerificationStore::lastApproved(
+    const std::vector<std::string>& destinations) {
+  std::optional<std::pair<std::string, std::string>> best;
+  int64_t bestAt = -1;
+  for (const auto& d : destinations) {
+    auto st = db_.prepare(
+        "SELECT channel, destination, created_at FROM verifications WHERE destination = ? AND status = 'approved' "
+        "ORDER BY created_at DESC LIMIT 1");
+    st.bind(1, d);
+    if (st.step() && st.integer(2) > bestAt) {
+      bestAt = st.integer(2);
+      best = std::make_pair(st.text(0), st.text(1));
+    }
+  }
+  return best;
+}
+
 std::size_t SqliteVerificationStore::prune(int64_t before) {
   std::size_t removed = 0;
   Transaction tx(db_);
   {
-    auto st = db_.prepare("DELETE FROM verifications WHERE expires_at < ?");
-    st.bind(1, before).run();
+    // Approved ones are kept a day longer: they say how a guest in a call proved who they are.
+    auto st = db_.prepare("DELETE FROM verifications WHERE expires_at < ? AND (status != 'approved' OR expires_at < ?)");
+    st.bind(1, before).bind(2, before - 86400).run();
     removed += static_cast<std::size_t>(db_.changes());
   }
   {

@@ -18,6 +18,10 @@ class SqliteVerificationStore final : public verify::VerificationStore {
   void recordSend(std::string_view destination, int64_t at) override;
   std::size_t prune(int64_t before) override;
 
+  // The channel and destination of the newest approved verification among `destinations`, if any.
+  [[nodiscard]] std::optional<std::pair<std::string, std::string>> lastApproved(
+      const std::vector<std::string>& destinations);
+
  private:
   Database& db_;
 };

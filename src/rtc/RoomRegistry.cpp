@@ -1,0 +1,135 @@
+#include "rtc/RoomRegistry.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace roomgate::rtc {
+namespace {
+std::string roomKey(std::string_view name) {
+  std::string k(name);
+  for (auto& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return k;
+}
+bool sameIdentity(std::string_view a, std::string_view b) { return roomKey(a) == roomKey(b); }
+}  // namespace
+
+void RoomRegistry::broadcast(Room& room, const Outgoing& message, const Participant* except) {
+  for (Participant* p : room.members)
+    if (p != except) p->peer->send(message);
+}
+
+Result<Joined> RoomRegistry::join(Peer* peer, const JoinRequest& request) {
+  const std::string key = roomKey(request.room.name);
+  auto [it, created] = rooms_.try_emplace(key);
+  Room& room = it->second;
+  if (created) {
+    room.info = request.room;
+    room.info.sid = newSid_("RM");
+  }
+
+  auto existing = std::find_if(room.members.begin(), room.members.end(),
+                               [&](Participant* p) { return sameIdentity(p->info.identity, request.identity); });
+  const bool resuming = existing != room.members.end() && request.resume && *request.resume == (*existing)->info.sid;
+  const std::size_t others = room.members.size() - (existing != room.members.end() ? 1 : 0);
+  if (static_cast<int>(others) >= room.info.maxParticipants) {
+    if (created) rooms_.erase(it);
+    return Error{4503, "room_full",
+                 room.info.name + " is full (" + std::to_string(room.info.maxParticipants) +
+                     " participants). Try again when someone leaves.",
+                 {}};
+  }
+
+  if (resuming) {
+    // Same participant, new connection: swap the peer; the others see no change.
+    Participant* p = *existing;
+    Peer* old = p->peer;
+    auto owned = std::move(byPeer_.at(old));
+    byPeer_.erase(old);
+    p->peer = peer;
+    p->tokenIssuedAt = request.tokenIssuedAt;
+    byPeer_[peer] = std::move(owned);
+    old->close(CloseCode::kReplaced, "replaced", "This connection was replaced by a newer one from the same page.");
+  } else if (existing != room.members.end()) {
+    Participant* p = *existing;
+    Peer* old = p->peer;
+    remove(p, "replaced", /*announce=*/true);
+    old->close(CloseCode::kReplaced, "replaced", "You joined from another tab or device, so this one was disconnected.");
+  }
+
+  Joined out;
+  out.room = room.info;
+  if (resuming) {
+    Participant* p = byPeer_.at(peer).get();
+    out.self = p->info;
+  } else {
+    auto p = std::make_unique<Participant>();
+    p->info = {newSid_("PA"), request.identity, request.verifiedChannel, request.verifiedTo, {}};
+    p->roomKey = key;
+    p->tokenIssuedAt = request.tokenIssuedAt;
+    p->peer = peer;
+    out.self = p->info;
+    Participant* raw = p.get();
+    byPeer_[peer] = std::move(p);
+    broadcast(room, participantConnectedMessage(raw->info), nullptr);
+    room.members.push_back(raw);
+  }
+  for (Participant* m : room.members)
+    if (m->peer != peer) out.others.push_back(m->info);
+  return out;
+}
+
+void RoomRegistry::remove(Participant* p, std::string_view reason, bool announce) {
+  auto rit = rooms_.find(p->roomKey);
+  if (rit != rooms_.end()) {
+    Room& room = rit->second;
+    std::erase(room.members, p);
+    if (announce) broadcast(room, participantDisconnectedMessage(p->info, reason), nullptr);
+    if (room.members.empty()) rooms_.erase(rit);
+  }
+  byPeer_.erase(p->peer);  // destroys p
+}
+
+void RoomRegistry::leave(Peer* peer, std::string_view reason) {
+  auto it = byPeer_.find(peer);
+  if (it == byPeer_.end()) return;
+  remove(it->second.get(), reason, /*announce=*/true);
+}
+
+Status RoomRegistry::relay(Peer* peer, std::string_view toSid, const nlohmann::json& signal) {
+  auto it = byPeer_.find(peer);
+  if (it == byPeer_.end()) return Error::badRequest("join_first", "Join a room before sending signals.");
+  const Participant* from = it->second.get();
+  Room& room = rooms_.at(from->roomKey);
+  for (Participant* m : room.members) {
+    if (m->info.sid == toSid && m != from) {
+      m->peer->send(signalMessage(from->info.sid, signal));
+      return Ok{};
+    }
+  }
+  return Error::badRequest("unknown_participant", "There is no participant " + std::string(toSid.substr(0, 40)) + " in this room.");
+}
+
+void RoomRegistry::setTracks(Peer* peer, const Tracks& tracks) {
+  auto it = byPeer_.find(peer);
+  if (it == byPeer_.end()) return;
+  Participant* p = it->second.get();
+  p->info.tracks = tracks;
+  broadcast(rooms_.at(p->roomKey), tracksChangedMessage(p->info.sid, tracks), p);
+}
+
+std::size_t RoomRegistry::revoke(std::string_view identity, std::string_view room, int64_t revokedBefore) {
+  std::vector<Participant*> victims;
+  for (auto& [peer, p] : byPeer_) {
+    if (!sameIdentity(p->info.identity, identity) || p->tokenIssuedAt > revokedBefore) continue;
+    if (!room.empty() && p->roomKey != roomKey(room)) continue;
+    victims.push_back(p.get());
+  }
+  for (Participant* p : victims) {
+    Peer* peer = p->peer;
+    remove(p, "revoked", /*announce=*/true);
+    peer->close(CloseCode::kForbidden, "token_revoked", "You were removed from the guest list for this room.");
+  }
+  return victims.size();
+}
+
+}  // namespace roomgate::rtc

@@ -1,0 +1,75 @@
+#pragma once
+// RoomRegistry: who is in which room, and the presence events that follow joins, leaves, replacements,
+// track changes and revocations. No I/O: peers are reached through the Peer interface.
+// Thread: the I/O thread only.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/Error.hpp"
+#include "rtc/Peer.hpp"
+#include "rtc/Protocol.hpp"
+
+namespace roomgate::rtc {
+
+struct JoinRequest {
+  std::string identity;
+  RoomInfo room;              // sid is filled by the registry
+  int64_t tokenIssuedAt = 0;  // compared with revocation watermarks
+  std::optional<std::string> resume;
+  std::string verifiedChannel;
+  std::string verifiedTo;
+};
+
+struct Joined {
+  ParticipantInfo self;
+  RoomInfo room;
+  std::vector<ParticipantInfo> others;
+};
+
+class RoomRegistry {
+ public:
+  // `newSid(prefix)` makes participant ("PA") and room ("RM") SIDs.
+  explicit RoomRegistry(std::function<std::string(std::string_view prefix)> newSid) : newSid_(std::move(newSid)) {}
+
+  // Adds `peer` to the room. The same identity already in the room is replaced: silently when `resume`
+  // names its SID (a reconnect: the call goes on), otherwise with participantDisconnected("replaced") and
+  // a new participantConnected. Error "room_full" (4503) when the room has maxParticipants others.
+  [[nodiscard]] Result<Joined> join(Peer* peer, const JoinRequest& request);
+  // Removes `peer` (if still present) and tells the room. Idempotent.
+  void leave(Peer* peer, std::string_view reason);
+  // Relays `signal` from `peer` to participant `toSid` in the same room. Error "unknown_participant".
+  [[nodiscard]] Status relay(Peer* peer, std::string_view toSid, const nlohmann::json& signal);
+  void setTracks(Peer* peer, const Tracks& tracks);
+  // Ends the sessions of `identity` (in `room`, or every room if empty) whose token was issued at or
+  // before `revokedBefore`; returns how many.
+  std::size_t revoke(std::string_view identity, std::string_view room, int64_t revokedBefore);
+
+  [[nodiscard]] bool joined(Peer* peer) const { return byPeer_.contains(peer); }
+  [[nodiscard]] std::size_t participantCount() const { return byPeer_.size(); }
+  [[nodiscard]] std::size_t roomCount() const { return rooms_.size(); }
+
+ private:
+  struct Participant {
+    ParticipantInfo info;
+    std::string roomKey;
+    int64_t tokenIssuedAt = 0;
+    Peer* peer = nullptr;
+  };
+  struct Room {
+    RoomInfo info;
+    std::vector<Participant*> members;  // join order
+  };
+
+  void broadcast(Room& room, const Outgoing& message, const Participant* except);
+  void remove(Participant* p, std::string_view reason, bool announce);
+
+  std::function<std::string(std::string_view)> newSid_;
+  std::map<std::string, Room> rooms_;  // by lower-cased room name
+  std::unordered_map<Peer*, std::unique_ptr<Participant>> byPeer_;
+};
+
+}  // namespace roomgate::rtc

@@ -1,0 +1,77 @@
+#include "rtc/RtcService.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace roomgate::rtc {
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+}  // namespace
+
+RtcService::RtcService(const token::TokenVerifier& tokens, const Clock& clock, Random& random, IceConfig ice,
+                       RtcLookups lookups)
+    : tokens_(tokens),
+      clock_(clock),
+      random_(random),
+      ice_(std::move(ice)),
+      lookups_(std::move(lookups)),
+      registry_([this](std::string_view prefix) { return std::string(prefix) + randomHex(random_, 16); }) {}
+
+void RtcService::onText(Peer* peer, std::string_view text) {
+  auto parsed = parseClientMessage(text);
+  if (!parsed) return peer->close(CloseCode::kBadMessage, parsed.error().code, parsed.error().message);
+  const bool joined = registry_.joined(peer);
+  if (const auto* m = std::get_if<JoinMessage>(&*parsed)) {
+    if (joined) return peer->close(CloseCode::kBadMessage, "invalid_message", "This connection has joined already.");
+    return join(peer, *m);
+  }
+  if (!joined)
+    return peer->close(CloseCode::kBadMessage, "join_first", "The first message must be a join with your access token.");
+  std::visit(Overloaded{
+                 [&](const JoinMessage&) {},
+                 [&](const SignalMessage& m) {
+                   auto relayed = registry_.relay(peer, m.to, m.signal);
+                   // A participant who just left is a race, not a protocol error: tell, don't close.
+                   if (!relayed) peer->send(errorMessage(relayed.error().code, relayed.error().message));
+                 },
+                 [&](const TracksMessage& m) { registry_.setTracks(peer, {m.audio, m.video}); },
+                 [&](const LeaveMessage&) { registry_.leave(peer, "left"); },
+                 [&](const PingMessage&) { peer->send(pongMessage()); }},
+             *parsed);
+}
+
+void RtcService::join(Peer* peer, const JoinMessage& m) {
+  auto claims = tokens_.verify(m.token, m.room ? std::optional<std::string_view>(*m.room) : std::nullopt);
+  if (!claims) {
+    const auto& e = claims.error();
+    return peer->close(e.code == "token_room" ? CloseCode::kForbidden : CloseCode::kBadToken, e.code, e.message);
+  }
+  if (auto wm = lookups_.revokedBefore(claims->identity, claims->room); wm && claims->issuedAt <= *wm)
+    return peer->close(CloseCode::kForbidden, "token_revoked",
+                       "This access token was revoked: you were removed from the guest list for this room.");
+  const RoomSettings settings = lookups_.room(claims->room);
+  const Verified verified = lookups_.verified(claims->identity);
+  JoinRequest request{claims->identity, {"", claims->room, settings.type, settings.maxParticipants},
+                      claims->issuedAt, m.resume, verified.channel, verified.to};
+  auto joined = registry_.join(peer, request);
+  if (!joined) return peer->close(CloseCode::kRoomFull, joined.error().code, joined.error().message);
+  const auto servers = iceServersFor(ice_, claims->identity, unixSeconds(clock_.now()), kTurnCredentialTtl.count());
+  peer->send(joinedMessage(joined->self, joined->room, joined->others, servers, ice_.relayOnly));
+  spdlog::debug("{} joined {} as {}", claims->identity, claims->room, joined->self.sid);
+}
+
+void RtcService::onClosed(Peer* peer, std::string_view reason) { registry_.leave(peer, reason); }
+
+std::size_t RtcService::revoke(std::string_view identity, std::string_view room, int64_t revokedBefore) {
+  const std::size_t n = registry_.revoke(identity, room, revokedBefore);
+  if (n) spdlog::info("revoked {} session(s) of {}{}{}", n, identity, room.empty() ? "" : " in ", room);
+  return n;
+}
+
+}  // namespace roomgate::rtc

@@ -1,0 +1,64 @@
+#pragma once
+// RtcService: the signaling logic behind GET /rtc. A session hands it each text message and its close;
+// it checks the join (token, revocation watermark, room capacity), then relays signals and track state
+// through the RoomRegistry. Knows no sockets, no SQL: rooms, revocations and "how was this guest
+// verified" come through lookups the composition root provides.
+// Thread: the I/O thread only.
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "common/Clock.hpp"
+#include "common/Random.hpp"
+#include "rtc/Peer.hpp"
+#include "rtc/RoomRegistry.hpp"
+#include "rtc/TurnCredentials.hpp"
+#include "token/TokenVerifier.hpp"
+
+namespace roomgate::rtc {
+
+struct RoomSettings {
+  std::string type;
+  int maxParticipants = 0;
+};
+
+struct Verified {
+  std::string channel;  // "sms" or "email"; empty if unknown
+  std::string to;       // masked
+};
+
+struct RtcLookups {
+  // The room's type and capacity; called once per join.
+  std::function<RoomSettings(std::string_view room)> room;
+  // The newest revocation watermark for identity in room (every-room ones included).
+  std::function<std::optional<int64_t>(std::string_view identity, std::string_view room)> revokedBefore;
+  // How the identity proved who they are, for the "verified" badge.
+  std::function<Verified(std::string_view identity)> verified;
+};
+
+class RtcService {
+ public:
+  RtcService(const token::TokenVerifier& tokens, const Clock& clock, Random& random, IceConfig ice,
+             RtcLookups lookups);
+
+  // A text message from `peer`. May close the peer (bad message, refused join).
+  void onText(Peer* peer, std::string_view text);
+  // `peer`'s connection ended; `reason` is "closed" or "timeout". Idempotent.
+  void onClosed(Peer* peer, std::string_view reason);
+  // A revocation watermark was written (by this process or the CLI): end the sessions it voids.
+  std::size_t revoke(std::string_view identity, std::string_view room, int64_t revokedBefore);
+
+  [[nodiscard]] const RoomRegistry& registry() const { return registry_; }
+
+ private:
+  void join(Peer* peer, const JoinMessage& m);
+
+  const token::TokenVerifier& tokens_;
+  const Clock& clock_;
+  Random& random_;
+  IceConfig ice_;
+  RtcLookups lookups_;
+  RoomRegistry registry_;
+};
+
+}  // namespace roomgate::rtc
