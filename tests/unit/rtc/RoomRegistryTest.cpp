@@ -1,0 +1,165 @@
+#include "rtc/RoomRegistry.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace roomgate::rtc {
+namespace {
+
+using nlohmann::json;
+
+// Records what the registry sends and whether it closed the peer.
+class FakePeer final : public Peer {
+ public:
+  void send(Outgoing m) override { received.push_back(json::parse(*m)); }
+  void close(CloseCode c, std::string_view code, std::string_view) override {
+    closed = c;
+    closeCode = code;
+  }
+  std::vector<json> ofType(const std::string& type) const {
+    std::vector<json> out;
+    for (const auto& m : received)
+      if (m["type"] == type) out.push_back(m);
+    return out;
+  }
+  std::vector<json> received;
+  std::optional<CloseCode> closed;
+  std::string closeCode;
+};
+
+class RoomRegistryTest : public ::testing::Test {
+ protected:
+  RoomRegistry registry{[this](std::string_view prefix) { return std::string(prefix) + std::to_string(++n); }};
+  JoinRequest request(std::string identity, int max = 4, int64_t iat = 100) {
+    return {std::move(identity), {"", "My Room", "peer-to-peer", max}, iat, std::nullopt, "sms", "••21"};
+  }
+  int n = 0;
+};
+
+TEST_F(RoomRegistryTest, JoinAnnouncesToOthersAndListsThemToTheNewcomer) {
+  FakePeer a, b;
+  auto ja = registry.join(&a, request("mabel"));
+  ASSERT_TRUE(ja.ok());
+  EXPECT_TRUE(ja->others.empty());
+  auto jb = registry.join(&b, request("tommy"));
+  ASSERT_TRUE(jb.ok());
+  ASSERT_EQ(jb->others.size(), 1u);
+  EXPECT_EQ(jb->others[0].identity, "mabel");
+  EXPECT_EQ(jb->others[0].verifiedTo, "••21");
+  EXPECT_EQ(ja->room.sid, jb->room.sid);
+  auto connected = a.ofType("participantConnected");
+  ASSERT_EQ(connected.size(), 1u);
+  EXPECT_EQ(connected[0]["participant"]["identity"], "tommy");
+  EXPECT_TRUE(b.ofType("participantConnected").empty());  // not told about itself
+}
+
+TEST_F(RoomRegistryTest, LeaveIsAnnouncedOnceWithItsReason) {
+  FakePeer a, b;
+  (void)registry.join(&a, request("mabel"));
+  (void)registry.join(&b, request("tommy"));
+  registry.leave(&b, "left");
+  registry.leave(&b, "closed");  // idempotent
+  auto gone = a.ofType("participantDisconnected");
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0]["reason"], "left");
+  EXPECT_EQ(gone[0]["participant"]["identity"], "tommy");
+  registry.leave(&a, "left");
+  EXPECT_EQ(registry.roomCount(), 0u);
+}
+
+TEST_F(RoomRegistryTest, AFullRoomRefusesButTheSameIdentityMayReplaceItself) {
+  FakePeer a, b, c, a2;
+  (void)registry.join(&a, request("mabel", 2));
+  (void)registry.join(&b, request("tommy", 2));
+  auto full = registry.join(&c, request("blathers", 2));
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.error().code, "room_full");
+  EXPECT_TRUE(registry.join(&a2, request("MABEL", 2)).ok());  // replaces, does not count twice
+}
+
+TEST_F(RoomRegistryTest, ASecondConnectionReplacesTheFirstAndTellsIt) {
+  FakePeer a, b, a2;
+  auto first = registry.join(&a, request("mabel"));
+  (void)registry.join(&b, request("tommy"));
+  auto second = registry.join(&a2, request("mabel"));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(a.closed, CloseCode::kReplaced);
+  EXPECT_EQ(a.closeCode, "replaced");
+  EXPECT_NE(second->self.sid, first->self.sid);
+  auto gone = b.ofType("participantDisconnected");
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0]["reason"], "replaced");
+  EXPECT_EQ(b.ofType("participantConnected").size(), 1u);
+  EXPECT_FALSE(registry.joined(&a));
+}
+
+TEST_F(RoomRegistryTest, ResumingKeepsTheSidAndTheOthersSeeNothing) {
+  FakePeer a, b, a2;
+  auto first = registry.join(&a, request("mabel"));
+  (void)registry.join(&b, request("tommy"));
+  const auto seenBefore = b.received.size();
+  auto req = request("mabel");
+  req.resume = first->self.sid;
+  auto resumed = registry.join(&a2, req);
+  ASSERT_TRUE(resumed.ok());
+  EXPECT_EQ(resumed->self.sid, first->self.sid);
+  EXPECT_EQ(b.received.size(), seenBefore);
+  EXPECT_EQ(a.closed, CloseCode::kReplaced);
+  // Signals now reach the new connection.
+  ASSERT_TRUE(registry.relay(&b, first->self.sid, json{{"description", "x"}}).ok());
+  ASSERT_EQ(a2.ofType("signal").size(), 1u);
+  EXPECT_TRUE(a.ofType("signal").empty());
+}
+
+TEST_F(RoomRegistryTest, SignalsGoOnlyToTheNamedParticipantInTheSameRoom) {
+  FakePeer a, b, c, other;
+  auto ja = registry.join(&a, request("mabel"));
+  auto jb = registry.join(&b, request("tommy"));
+  (void)registry.join(&c, request("blathers"));
+  auto elsewhere = request("zoe");
+  elsewhere.room.name = "Other";
+  auto jo = registry.join(&other, elsewhere);
+  ASSERT_TRUE(registry.relay(&a, jb->self.sid, json{{"candidate", {{"candidate", "x"}}}}).ok());
+  auto got = b.ofType("signal");
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0]["from"], ja->self.sid);
+  EXPECT_EQ(got[0]["signal"]["candidate"]["candidate"], "x");
+  EXPECT_TRUE(c.ofType("signal").empty());
+  auto unknown = registry.relay(&a, jo->self.sid, json::object());  // another room
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, "unknown_participant");
+}
+
+TEST_F(RoomRegistryTest, TrackChangesReachEveryoneElse) {
+  FakePeer a, b;
+  auto ja = registry.join(&a, request("mabel"));
+  (void)registry.join(&b, request("tommy"));
+  registry.setTracks(&a, {false, true});
+  auto changed = b.ofType("tracksChanged");
+  ASSERT_EQ(changed.size(), 1u);
+  EXPECT_EQ(changed[0]["sid"], ja->self.sid);
+  EXPECT_EQ(changed[0]["tracks"]["audio"], false);
+  EXPECT_TRUE(a.ofType("tracksChanged").empty());
+  FakePeer c;
+  auto jc = registry.join(&c, request("blathers"));
+  EXPECT_FALSE(jc->others[0].tracks.audio);  // newcomers see the current state
+}
+
+TEST_F(RoomRegistryTest, RevocationEndsOnlySessionsWithTokensIssuedUpToTheWatermark) {
+  FakePeer old, b, fresh;
+  (void)registry.join(&old, request("mabel", 4, /*iat=*/100));
+  (void)registry.join(&b, request("tommy", 4, 100));
+  EXPECT_EQ(registry.revoke("Mabel", "", 99), 0u);  // her token is newer than the watermark
+  EXPECT_EQ(registry.revoke("mabel", "Another Room", 200), 0u);
+  EXPECT_EQ(registry.revoke("mabel", "my room", 100), 1u);
+  EXPECT_EQ(old.closed, CloseCode::kForbidden);
+  EXPECT_EQ(old.closeCode, "token_revoked");
+  auto gone = b.ofType("participantDisconnected");
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0]["reason"], "revoked");
+  EXPECT_TRUE(b.closeCode.empty());
+}
+
+}  // namespace
+}  // namespace roomgate::rtc
