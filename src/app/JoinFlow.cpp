@@ -1,10 +1,10 @@
 #include "app/JoinFlow.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "common/Crypto.hpp"
 #include "common/Encoding.hpp"
+#include "common/Text.hpp"
 #include "directory/Email.hpp"
 #include "directory/Identity.hpp"
 #include "directory/PhoneNumber.hpp"
@@ -12,17 +12,7 @@
 namespace roomgate::app {
 namespace {
 
-bool equalsIgnoringAsciiCase(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
-std::string lowerAscii(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+bool equalsIgnoringAsciiCase(std::string_view a, std::string_view b) { return asciiLower(a) == asciiLower(b); }
 
 Error unavailable(std::string_view channel) {
   return Error::unavailable("delivery_unavailable",
@@ -51,7 +41,7 @@ JoinFlow::JoinFlow(directory::Directory& directory, verify::Verifier& verifier, 
 
 JoinFlow::Decoy JoinFlow::decoyFor(std::string_view identity) const {
   // Keyed on the lower-cased name: stable across tries and spellings, unguessable without the secret.
-  const Digest d = hmacSha256(decoyKey_, lowerAscii(identity));
+  const Digest d = hmacSha256(decoyKey_, asciiLower(identity));
   const auto digit = [&](std::size_t i) { return static_cast<char>('0' + std::to_integer<unsigned>(d[i]) % 10); };
   return {"unknown:" + toHex(std::span(d).first(12)), std::string("********") + digit(30) + digit(31)};
 }

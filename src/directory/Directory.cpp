@@ -6,7 +6,7 @@
 #include "directory/GuestImport.hpp"
 #include "directory/Identity.hpp"
 #include "directory/Rooms.hpp"
-#include "directory/Text.hpp"
+#include "common/Text.hpp"
 
 namespace roomgate::directory {
 namespace {

@@ -5,7 +5,7 @@
 #include "directory/Email.hpp"
 #include "directory/Identity.hpp"
 #include "directory/PhoneNumber.hpp"
-#include "directory/Text.hpp"
+#include "common/Text.hpp"
 
 namespace roomgate::directory {
 

@@ -6,7 +6,7 @@
 #include <unordered_map>
 
 #include "directory/CsvParser.hpp"
-#include "directory/Text.hpp"
+#include "common/Text.hpp"
 
 namespace roomgate::directory {
 namespace {

@@ -1,6 +1,6 @@
 #include "directory/Identity.hpp"
 
-#include "directory/Text.hpp"
+#include "common/Text.hpp"
 
 namespace roomgate::directory {
 namespace {

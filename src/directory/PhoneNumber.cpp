@@ -3,7 +3,7 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
-#include "directory/Text.hpp"
+#include "common/Text.hpp"
 
 namespace roomgate::directory {
 namespace {

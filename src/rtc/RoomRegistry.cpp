@@ -1,16 +1,14 @@
 #include "rtc/RoomRegistry.hpp"
 
 #include <algorithm>
-#include <cctype>
+
+#include "common/Text.hpp"
 
 namespace roomgate::rtc {
 namespace {
-std::string roomKey(std::string_view name) {
-  std::string k(name);
-  for (auto& c : k) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return k;
-}
-bool sameIdentity(std::string_view a, std::string_view b) { return roomKey(a) == roomKey(b); }
+// Rooms and identities match ignoring ASCII case, as the database's NOCASE columns do.
+std::string roomKey(std::string_view name) { return asciiLower(name); }
+bool sameIdentity(std::string_view a, std::string_view b) { return asciiLower(a) == asciiLower(b); }
 }  // namespace
 
 void RoomRegistry::broadcast(Room& room, const Outgoing& message, const Participant* except) {

@@ -2,16 +2,9 @@
 // tests/tools/twilio-token.mjs (AccessToken + VideoGrant with Date.now fixed) and its token must equal
 // roomgate's mintAt() output exactly. Needs node and tests/node_modules (scripts/install-deps); without
 // them the test fails rather than skips, so a missing reference can never pass silently.
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <ostream>
@@ -19,10 +12,9 @@
 #include <vector>
 
 #include "support/Fakes.hpp"
+#include "support/Process.hpp"
 #include "token/AccessToken.hpp"
 #include "token/TokenVerifier.hpp"
-
-extern char** environ;
 
 namespace roomgate::token {
 namespace {
@@ -35,64 +27,6 @@ const TokenCredentials kCredentials{"AC0123456789abcdef0123456789abcdef",
 const fs::path kSourceDir = ROOMGATE_SOURCE_DIR;
 const fs::path kScript = kSourceDir / "tests" / "tools" / "twilio-token.mjs";
 const fs::path kTwilioPackage = kSourceDir / "tests" / "node_modules" / "twilio" / "package.json";
-
-// The first executable `name` on PATH, or nullopt.
-std::optional<fs::path> findOnPath(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::string_view rest = path ? path : "";
-  while (true) {
-    const auto colon = rest.find(':');
-    const std::string_view dir = rest.substr(0, colon);
-    const fs::path candidate = fs::path(dir.empty() ? "." : std::string(dir)) / name;
-    if (::access(candidate.c_str(), X_OK) == 0 && fs::is_regular_file(candidate)) return candidate;
-    if (colon == std::string_view::npos) return std::nullopt;
-    rest.remove_prefix(colon + 1);
-  }
-}
-
-struct ProcessOutput {
-  int exitStatus = -1;  // exit code, or -1 if the process did not exit normally
-  std::string out;      // everything written to stdout
-};
-
-// Runs `argv` (argv[0] an absolute path) without a shell, so every argument reaches the program byte for
-// byte. stdout is captured through a pipe; stderr goes to the test's stderr.
-ProcessOutput run(const std::vector<std::string>& argv) {
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-
-  int fds[2];
-  EXPECT_EQ(::pipe2(fds, O_CLOEXEC), 0) << std::strerror(errno);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);  // dup2 clears O_CLOEXEC on fd 1
-  pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
-  ProcessOutput result;
-  if (rc != 0) {
-    ::close(fds[0]);
-    ADD_FAILURE() << "cannot start " << argv[0] << ": " << std::strerror(rc);
-    return result;
-  }
-  char buffer[4096];
-  while (true) {
-    const ssize_t n = ::read(fds[0], buffer, sizeof buffer);
-    if (n > 0) {
-      result.out.append(buffer, static_cast<std::size_t>(n));
-    } else if (n == 0 || errno != EINTR) {
-      break;
-    }
-  }
-  ::close(fds[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) result.exitStatus = WEXITSTATUS(status);
-  return result;
-}
 
 struct CompatCase {
   std::string name;  // gtest parameter name
@@ -111,17 +45,17 @@ class TokenCompatTest : public ::testing::TestWithParam<CompatCase> {};
 
 TEST_P(TokenCompatTest, MintsTheSameBytesAsTheNpmTwilioPackage) {
   const CompatCase& c = GetParam();
-  const auto node = findOnPath("node");
-  ASSERT_TRUE(node) << "node is not on PATH; the Twilio reference token cannot be produced. "
-                       "Run scripts/install-deps.";
   ASSERT_TRUE(fs::exists(kTwilioPackage)) << kTwilioPackage << " is missing; the npm `twilio` package is not "
                                           << "installed. Run scripts/install-deps.";
   ASSERT_TRUE(fs::exists(kScript)) << kScript << " is missing.";
 
-  const ProcessOutput npm = run({node->string(), kScript.string(), kCredentials.accountSid,
-                                 kCredentials.apiKeySid, kCredentials.apiKeySecret, c.identity, c.room,
-                                 std::to_string(c.ttlSeconds), std::to_string(c.issuedAt)});
-  ASSERT_EQ(npm.exitStatus, 0) << "node " << kScript << " failed (its stderr is above)";
+  const testing::CommandResult npm =
+      testing::runProgram({"node", kScript.string(), kCredentials.accountSid, kCredentials.apiKeySid,
+                           kCredentials.apiKeySecret, c.identity, c.room, std::to_string(c.ttlSeconds),
+                           std::to_string(c.issuedAt)},
+                          kSourceDir.string());
+  ASSERT_EQ(npm.exitCode, 0) << "node " << kScript << " failed: " << npm.err
+                             << "\n(node and tests/node_modules come from scripts/install-deps)";
   ASSERT_FALSE(npm.out.empty());
   ASSERT_EQ(npm.out.back(), '\n');
   const std::string expected = npm.out.substr(0, npm.out.size() - 1);

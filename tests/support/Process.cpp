@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -42,12 +43,10 @@ std::vector<std::string> mergedEnv(const std::map<std::string, std::string>& ext
   return out;
 }
 
-// Spawns `roomgate args` in `cwd`; stdout and stderr go to the given files. Returns the pid.
-int spawnRoomgate(const std::vector<std::string>& args, const std::string& cwd,
-                  const std::map<std::string, std::string>& env, const std::string& outFile,
-                  const std::string& errFile) {
-  std::vector<std::string> argvS = {ROOMGATE_BINARY};
-  argvS.insert(argvS.end(), args.begin(), args.end());
+// Spawns `argvS` in `cwd`; stdout and stderr go to the given files. Returns the pid, or -errno.
+int spawnProgram(std::vector<std::string> argvS, const std::string& cwd,
+                 const std::map<std::string, std::string>& env, const std::string& outFile,
+                 const std::string& errFile) {
   std::vector<char*> argv;
   for (auto& a : argvS) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -63,10 +62,15 @@ int spawnRoomgate(const std::vector<std::string>& args, const std::string& cwd,
   posix_spawn_file_actions_addopen(&fa, 2, errFile.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
+  const int rc = posix_spawnp(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) throw std::runtime_error(std::string("cannot start ") + ROOMGATE_BINARY);
-  return pid;
+  return rc == 0 ? pid : -rc;
+}
+
+std::vector<std::string> roomgateArgv(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {ROOMGATE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
 }
 
 std::string readFile(const std::string& path) {
@@ -97,13 +101,19 @@ size_t collectHeader(char* data, size_t size, size_t n, void* user) {
 
 }  // namespace
 
-CommandResult runRoomgate(const std::vector<std::string>& args, const std::string& cwd,
-                          const std::map<std::string, std::string>& env) {
+CommandResult runProgram(const std::vector<std::string>& argv, const std::string& cwd,
+                         const std::map<std::string, std::string>& env) {
   TempDir io;
-  const int pid = spawnRoomgate(args, cwd, env, io.file("out"), io.file("err"));
+  const int pid = spawnProgram(argv, cwd, env, io.file("out"), io.file("err"));
+  if (pid < 0) return {-1, "", "cannot start " + argv.at(0) + ": " + std::strerror(-pid)};
   int status = 0;
   waitpid(pid, &status, 0);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, readFile(io.file("out")), readFile(io.file("err"))};
+}
+
+CommandResult runRoomgate(const std::vector<std::string>& args, const std::string& cwd,
+                          const std::map<std::string, std::string>& env) {
+  return runProgram(roomgateArgv(args), cwd, env);
 }
 
 HttpClient::HttpClient(std::string baseUrl) : base_(std::move(baseUrl)), curl_(curl_easy_init()) {
@@ -176,7 +186,8 @@ void ServerProcess::start() {
   for (const auto& [k, v] : fakeTime_.env()) env.emplace(k, v);
   const std::string out = dir_.file("stdout.txt");
   std::ofstream(out, std::ios::trunc).close();
-  pid_ = spawnRoomgate(args, dir(), env, out, dir_.file("stderr.txt"));
+  pid_ = spawnProgram(roomgateArgv(args), dir(), env, out, dir_.file("stderr.txt"));
+  if (pid_ < 0) throw std::runtime_error(std::string("cannot start ") + ROOMGATE_BINARY + ": " + std::strerror(-pid_));
   const std::regex listening(R"(listening on (http://127\.0\.0\.1:\d+))");
   const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
   while (std::chrono::steady_clock::now() < deadline) {

@@ -16,7 +16,13 @@ struct CommandResult {
   std::string err;
 };
 
-// Runs `roomgate args...` in `cwd` with the given extra environment, waits, returns its output.
+// Runs `argv` (argv[0] found on PATH, no shell: every argument arrives byte for byte) in `cwd` with the
+// test's environment plus `env`, minus roomgate's own settings; waits and returns its output. A program
+// that cannot be started gives exit code -1 and the reason in `err`.
+CommandResult runProgram(const std::vector<std::string>& argv, const std::string& cwd,
+                         const std::map<std::string, std::string>& env = {});
+
+// runProgram of the `roomgate` binary under test.
 CommandResult runRoomgate(const std::vector<std::string>& args, const std::string& cwd,
                           const std::map<std::string, std::string>& env = {});
 

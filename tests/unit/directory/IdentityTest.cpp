@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "directory/Text.hpp"
+#include "common/Text.hpp"
 
 namespace roomgate::directory {
 namespace {

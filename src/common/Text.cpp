@@ -1,8 +1,8 @@
-#include "directory/Text.hpp"
+#include "common/Text.hpp"
 
 #include <optional>
 
-namespace roomgate::directory {
+namespace roomgate {
 namespace {
 
 bool isAsciiSpace(char c) {
@@ -102,4 +102,4 @@ std::string quoteForMessage(std::string_view s) {
   return "\"" + body + (cut ? "...\"" : "\"");
 }
 
-}  // namespace roomgate::directory
+}  // namespace roomgate

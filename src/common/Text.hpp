@@ -1,11 +1,11 @@
 #pragma once
-// Small text helpers shared by the directory's validators: ASCII trimming and case folding, UTF-8
+// Small text helpers shared by the validators and the parts that match names: ASCII trimming and case folding, UTF-8
 // validation, and quoting user input safely into an error message. Pure functions, thread-safe.
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-namespace roomgate::directory {
+namespace roomgate {
 
 // `s` without leading and trailing ASCII whitespace (space, \t, \n, \v, \f, \r). A view into `s`.
 [[nodiscard]] std::string_view trimAscii(std::string_view s);
@@ -27,4 +27,4 @@ namespace roomgate::directory {
 inline constexpr std::size_t kMaxQuotedBytes = 64;
 [[nodiscard]] std::string quoteForMessage(std::string_view s);
 
-}  // namespace roomgate::directory
+}  // namespace roomgate
