@@ -15,6 +15,7 @@
 #include "http/Api.hpp"
 #include "http/Server.hpp"
 #include "http/SessionCookie.hpp"
+#include "store/Checkpointer.hpp"
 #include "store/Database.hpp"
 #include "store/OutboxRepository.hpp"
 #include "store/SqliteVerificationStore.hpp"
@@ -57,7 +58,7 @@ rtc::Verified verifiedBy(directory::Directory& directory, store::SqliteVerificat
 int serve(const config::Config& config) {
   SystemClock clock;
   OpenSslRandom random;
-  store::Database db(config.db);
+  store::Database db(config.db, {.autoCheckpoint = false});
   auto secret = resolveSecretKey(config, db, random);
   if (!secret) {
     spdlog::error("{}", secret.error().message);
@@ -78,7 +79,8 @@ int serve(const config::Config& config) {
   std::map<std::string, delivery::Channel*> channels;
   if (config.dev) channels = {{"sms", &console}, {"email", &console}};
   else spdlog::warn("no SMS or e-mail provider is configured: logins will be refused with 503 (use --dev to see codes in the console)");
-  store::Database deliveryDb(config.db);  // the delivery thread's own connection
+  store::Database deliveryDb(config.db, {.autoCheckpoint = false});  // the delivery thread's own connection
+  store::Checkpointer checkpointer(config.db);
   store::OutboxRepository deliveryOutbox(deliveryDb);
   delivery::DeliveryQueue deliveries(
       channels, clock, [&](std::span<const delivery::OutboxEntry> e) { deliveryOutbox.append(e); }, config.dev);

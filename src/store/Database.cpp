@@ -2,12 +2,28 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+#include <map>
+
 #include "store/Schema.hpp"
 
 namespace roomgate::store {
 namespace {
 [[noreturn]] void fail(sqlite3* db, std::string_view what) {
   throw DatabaseError(std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
+}
+// One write lock per database file, shared by the connections of this process.
+std::shared_ptr<std::mutex> writeLockFor(const std::string& path) {
+  static std::mutex registryMutex;
+  static std::map<std::string, std::weak_ptr<std::mutex>> registry;
+  std::error_code ec;
+  auto key = std::filesystem::weakly_canonical(path, ec).string();
+  if (ec) key = path;
+  std::lock_guard guard(registryMutex);
+  auto& weak = registry[key];
+  auto lock = weak.lock();
+  if (!lock) weak = lock = std::make_shared<std::mutex>();
+  return lock;
 }
 }  // namespace
 
@@ -64,7 +80,7 @@ std::string Statement::blob(int col) const {
 }
 bool Statement::isNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
-Database::Database(const std::string& path) : path_(path) {
+Database::Database(const std::string& path, DatabaseOptions options) : path_(path), writeLock_(writeLockFor(path)) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     std::string msg = "cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory");
@@ -76,6 +92,8 @@ Database::Database(const std::string& path) : path_(path) {
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL");  // durable across process crashes; WAL keeps the file consistent
     exec("PRAGMA foreign_keys=ON");
+    exec("PRAGMA mmap_size=67108864");  // reads from the page cache's mapping, not pread() per page
+    if (!options.autoCheckpoint) exec("PRAGMA wal_autocheckpoint=0");
     migrate();
   } catch (...) {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
@@ -133,17 +151,17 @@ void Database::migrate() {
   }
 }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : db_(db), lock_(*db.writeLock_) { db_.prepare("BEGIN IMMEDIATE").run(); }
 Transaction::~Transaction() {
   if (!done_) {
     try {
-      db_.exec("ROLLBACK");
+      db_.prepare("ROLLBACK").run();
     } catch (...) {  // a failed rollback leaves SQLite to roll back when the connection closes
     }
   }
 }
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.prepare("COMMIT").run();
   done_ = true;
 }
 

@@ -4,6 +4,7 @@
 // connection (WAL lets readers and one writer work side by side, busy_timeout waits out the writer lock).
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -57,11 +58,17 @@ class Statement {
   sqlite3_stmt* stmt_;
 };
 
+struct DatabaseOptions {
+  // Let commits run WAL checkpoints (SQLite's default). The server turns it off on its request-path
+  // connection and checkpoints from a Checkpointer thread instead, so no request waits on an fsync.
+  bool autoCheckpoint = true;
+};
+
 class Database {
  public:
   // Opens (creating if needed) the file at `path`, enables WAL and foreign keys, and migrates the schema
   // to the newest version. Throws DatabaseError with a readable message if the file cannot be used.
-  explicit Database(const std::string& path);
+  explicit Database(const std::string& path, DatabaseOptions options = {});
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -75,9 +82,13 @@ class Database {
   [[nodiscard]] const std::string& path() const { return path_; }
 
  private:
+  friend class Transaction;
   void migrate();
   sqlite3* db_ = nullptr;
   std::string path_;
+  // Shared by every connection of this process to the same file: write transactions queue here instead
+  // of sleeping in SQLite's busy handler (which backs off by milliseconds).
+  std::shared_ptr<std::mutex> writeLock_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
@@ -93,6 +104,7 @@ class Transaction {
 
  private:
   Database& db_;
+  std::unique_lock<std::mutex> lock_;
   bool done_ = false;
 };
 

@@ -71,7 +71,7 @@ TEST(JoinFlow, LoginMayPickAnotherOfTheGuestsRoomsButNotSomeoneElses) {
 
   HttpClient other(server.baseUrl());
   ASSERT_EQ(other.post("/login", R"({"username":"ada","room":"My Room"})").status, 200);
-  auto refused = other.post("/verify", json({{"code", server.codeFor("+14155550100")}}).dump());
+  auto refused = other.post("/verify", json({{"code", server.codeFor("+14155550100", 2)}}).dump());
   EXPECT_EQ(refused.status, 403);
   EXPECT_EQ(body(refused)["error"]["code"], "room_not_allowed");
 }
@@ -128,6 +128,7 @@ TEST(JoinFlow, AResendInsideTenMinutesSendsTheSameCode) {
   const auto first = server.codeFor("+18005554321");
   server.clock().set("+9m");
   ASSERT_EQ(browser.post("/login", R"({"username":"mabel"})").status, 200);
+  EXPECT_EQ(server.codeFor("+18005554321", 2), first);
   HttpClient http(server.baseUrl());
   auto outbox = json::parse(http.get("/dev/outbox?to=%2B18005554321").body);
   ASSERT_EQ(outbox.size(), 2u);
@@ -147,7 +148,7 @@ TEST(JoinFlow, ACodeExpiresAfterTenMinutes) {
   EXPECT_EQ(body(late)["error"]["code"], "no_session");
   // A new login now sends a new code, and the old one is worthless.
   ASSERT_EQ(browser.post("/login", R"({"username":"mabel"})").status, 200);
-  const auto fresh = server.codeFor("+18005554321");
+  const auto fresh = server.codeFor("+18005554321", 2);
   EXPECT_NE(fresh, code);
   if (fresh != code) {
     EXPECT_EQ(browser.post("/verify", json({{"code", code}}).dump()).status, 401);

@@ -228,15 +228,15 @@ CommandResult ServerProcess::cli(std::vector<std::string> args) const {
   return runRoomgate(args, dir());
 }
 
-std::string ServerProcess::codeFor(const std::string& to) {
+std::string ServerProcess::codeFor(const std::string& to, std::size_t count) {
   HttpClient http(baseUrl_);
   std::string escaped = to;
   if (!escaped.empty() && escaped[0] == '+') escaped = "%2B" + escaped.substr(1);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (std::chrono::steady_clock::now() < deadline) {
-    auto r = http.get("/dev/outbox?limit=1&to=" + escaped);
+    auto r = http.get("/dev/outbox?limit=" + std::to_string(count) + "&to=" + escaped);
     auto j = nlohmann::json::parse(r.body, nullptr, false);
-    if (j.is_array() && !j.empty() && j[0]["code"].is_string()) return j[0]["code"].get<std::string>();
+    if (j.is_array() && j.size() >= count && j[0]["code"].is_string()) return j[0]["code"].get<std::string>();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return "";

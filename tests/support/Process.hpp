@@ -92,8 +92,9 @@ class ServerProcess {
   [[nodiscard]] std::string dbPath() const { return dir_.file("roomgate.db"); }
   // Runs a CLI command against this server's database.
   CommandResult cli(std::vector<std::string> args) const;
-  // The newest code sent to `to`, polled from /dev/outbox for up to 5 s; empty if none came.
-  std::string codeFor(const std::string& to);
+  // The newest code sent to `to` once at least `count` messages went there (delivery is asynchronous),
+  // polled from /dev/outbox for up to 5 s; empty if they did not come.
+  std::string codeFor(const std::string& to, std::size_t count = 1);
   // Stops and starts the server again on the same directory and database (a new port).
   void restart();
   void stop();
