@@ -73,6 +73,36 @@ CREATE TABLE revocations (
   PRIMARY KEY (identity, room)
 );
 )sql",
+      // 3: fewer B-trees written per login and check: verifications and sends keyed by what they are
+      // looked up by (WITHOUT ROWID), and no status in the destination index (a check then updates
+      // only the row).
+      R"sql(
+CREATE TABLE verifications_v3 (
+  sid         TEXT PRIMARY KEY,
+  destination TEXT NOT NULL,
+  channel     TEXT NOT NULL,
+  nonce       BLOB NOT NULL,
+  code_hash   BLOB NOT NULL,
+  digits      INTEGER NOT NULL,
+  status      TEXT NOT NULL,
+  checks      INTEGER NOT NULL DEFAULT 0,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO verifications_v3 SELECT sid, destination, channel, nonce, code_hash, digits, status, checks, created_at, expires_at FROM verifications;
+DROP TABLE verifications;
+ALTER TABLE verifications_v3 RENAME TO verifications;
+CREATE INDEX verifications_by_destination ON verifications(destination, created_at);
+CREATE TABLE sends_v3 (
+  destination TEXT NOT NULL,
+  sent_at     INTEGER NOT NULL,
+  seq         INTEGER NOT NULL,
+  PRIMARY KEY (destination, sent_at, seq)
+) WITHOUT ROWID;
+INSERT INTO sends_v3 SELECT destination, sent_at, rowid FROM sends;
+DROP TABLE sends;
+ALTER TABLE sends_v3 RENAME TO sends;
+)sql",
   };
   return migrations;
 }

@@ -32,7 +32,7 @@ void SqliteVerificationStore::atomically(const std::function<void()>& fn) {
 std::optional<verify::VerificationRecord> SqliteVerificationStore::findPending(std::string_view destination) {
   auto st = db_.prepare(std::string("SELECT ") + std::string(kColumns) +
                         " FROM verifications WHERE destination = ? AND status = 'pending'"
-                        " ORDER BY created_at DESC, rowid DESC LIMIT 1");
+                        " ORDER BY created_at DESC LIMIT 1");
   st.bind(1, destination);
   if (!st.step()) return std::nullopt;
   return readRecord(st);
@@ -70,7 +70,10 @@ std::vector<int64_t> SqliteVerificationStore::sendTimes(std::string_view destina
 }
 
 void SqliteVerificationStore::recordSend(std::string_view destination, int64_t at) {
-  auto st = db_.prepare("INSERT INTO sends (destination, sent_at) VALUES (?, ?)");
+  // seq only tells apart two sends to one destination in the same second.
+  auto st = db_.prepare(
+      "INSERT INTO sends (destination, sent_at, seq) VALUES (?1, ?2, "
+      "(SELECT COUNT(*) FROM sends WHERE destination = ?1 AND sent_at = ?2))");
   st.bind(1, destination).bind(2, at);
   st.run();
 }
