@@ -1,3 +1,5 @@
 #include "cli/Cli.hpp"
 
-int main(int argc, char** argv) { return roomgate::cli::run(argc, argv); }
+int main(int argc, char** argv) {
+  return roomgate::cli::run(argc, argv);
+}

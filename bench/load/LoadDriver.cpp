@@ -65,12 +65,13 @@ struct Options {
 
 [[noreturn]] void usage(const char* error) {
   if (error) std::fprintf(stderr, "bench_load: %s\n\n", error);
-  std::fprintf(stderr,
-               "usage: bench_load [--url http://127.0.0.1:PORT] [--clients N] [--duration S | --round-trips M]\n"
-               "                  [--guests-prefix P] [--guests-width W] [--first I] [--guests N]\n"
-               "                  [--phone-pattern FMT] [--phone-base B] [--room NAME] [--no-header]\n"
-               "Guest i (first <= i < first+guests) is identity P + i zero-padded to W digits, with phone\n"
-               "printf(FMT, B + i) (FMT takes one %%lld), e.g. guest000000 / +16502530000 by default.\n");
+  std::fprintf(
+      stderr,
+      "usage: bench_load [--url http://127.0.0.1:PORT] [--clients N] [--duration S | --round-trips M]\n"
+      "                  [--guests-prefix P] [--guests-width W] [--first I] [--guests N]\n"
+      "                  [--phone-pattern FMT] [--phone-base B] [--room NAME] [--no-header]\n"
+      "Guest i (first <= i < first+guests) is identity P + i zero-padded to W digits, with phone\n"
+      "printf(FMT, B + i) (FMT takes one %%lld), e.g. guest000000 / +16502530000 by default.\n");
   std::exit(2);
 }
 
@@ -291,11 +292,13 @@ class Driver {
   void run() {
     for (std::size_t i = 0; i < clients_.size(); ++i)
       if (!connect(i)) {
-        std::fprintf(stderr, "bench_load: cannot connect to %s:%u: %s\n", o_.host.c_str(), o_.port, std::strerror(errno));
+        std::fprintf(stderr, "bench_load: cannot connect to %s:%u: %s\n", o_.host.c_str(), o_.port,
+                     std::strerror(errno));
         std::exit(1);
       }
     start_ = Clock::now();
-    deadline_ = start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.duration));
+    deadline_ =
+        start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o_.duration));
     for (std::size_t i = 0; i < clients_.size(); ++i) startRoundTrip(i);
 
     std::vector<epoll_event> events(clients_.size() + 1);
@@ -308,8 +311,10 @@ class Driver {
         if (c.phase == Phase::kIdle || c.phase == Phase::kDone) continue;
         busy = true;
         if (c.phase == Phase::kPollWait) {
-          if (c.wakeAt <= now) sendPoll(i);
-          else nextWake = std::min(nextWake, c.wakeAt);
+          if (c.wakeAt <= now)
+            sendPoll(i);
+          else
+            nextWake = std::min(nextWake, c.wakeAt);
         } else if (now - c.sentAt > kRequestTimeout || now > hardStop()) {
           fail(i, std::string(phaseName(c.phase)) + " timeout", /*reconnect=*/true);
         }
@@ -338,14 +343,15 @@ class Driver {
     std::sort(lat.begin(), lat.end());
     auto pct = [&](double p) {
       if (lat.empty()) return 0.0;
-      const std::size_t idx = std::min(lat.size() - 1, static_cast<std::size_t>(p / 100.0 * static_cast<double>(lat.size())));
+      const std::size_t idx =
+          std::min(lat.size() - 1, static_cast<std::size_t>(p / 100.0 * static_cast<double>(lat.size())));
       return lat[idx];
     };
     const double secs = std::chrono::duration<double>(end_ - start_).count();
     const double rate = secs > 0 ? static_cast<double>(lat.size()) / secs : 0;
     if (o_.header)
-      std::printf("%7s %11s %7s %9s %8s %8s %8s %8s %9s %8s\n", "clients", "round_trips", "errors", "rt/s", "p50_ms",
-                  "p90_ms", "p99_ms", "max_ms", "polls/rt", "req/s");
+      std::printf("%7s %11s %7s %9s %8s %8s %8s %8s %9s %8s\n", "clients", "round_trips", "errors", "rt/s",
+                  "p50_ms", "p90_ms", "p99_ms", "max_ms", "polls/rt", "req/s");
     std::printf("%7d %11zu %7lld %9.0f %8.2f %8.2f %8.2f %8.2f %9.2f %8.0f\n", o_.clients, lat.size(),
                 stats_.errorCount(), rate, pct(50), pct(90), pct(99), lat.empty() ? 0.0 : lat.back(),
                 lat.empty() ? 0.0 : static_cast<double>(stats_.polls) / static_cast<double>(lat.size()),
@@ -360,8 +366,8 @@ class Driver {
     const double cpuUs = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
                          static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
     if (!lat.empty())
-      std::printf("  driver CPU: %.0f us per round trip (%.0f%% of one core)\n", cpuUs / static_cast<double>(lat.size()),
-                  secs > 0 ? cpuUs / 1e4 / secs : 0.0);
+      std::printf("  driver CPU: %.0f us per round trip (%.0f%% of one core)\n",
+                  cpuUs / static_cast<double>(lat.size()), secs > 0 ? cpuUs / 1e4 / secs : 0.0);
     if (ranOut_) std::printf("  note: ran out of guests (%lld) before the run was done\n", o_.guests);
     std::fflush(stdout);
   }
@@ -369,11 +375,15 @@ class Driver {
  private:
   static const char* phaseName(Phase p) {
     switch (p) {
-      case Phase::kLogin: return "login";
+      case Phase::kLogin:
+        return "login";
       case Phase::kPoll:
-      case Phase::kPollWait: return "poll";
-      case Phase::kVerify: return "verify";
-      default: return "idle";
+      case Phase::kPollWait:
+        return "poll";
+      case Phase::kVerify:
+        return "verify";
+      default:
+        return "idle";
     }
   }
 
@@ -383,7 +393,9 @@ class Driver {
   }
 
   // In --duration mode, in-flight round trips are abandoned (as errors) this long after the duration.
-  Clock::time_point hardStop() const { return o_.roundTrips > 0 ? Clock::time_point::max() : deadline_ + kDrainGrace; }
+  Clock::time_point hardStop() const {
+    return o_.roundTrips > 0 ? Clock::time_point::max() : deadline_ + kDrainGrace;
+  }
 
   bool connect(std::size_t i) {
     Client& c = clients_[i];
@@ -442,8 +454,9 @@ class Driver {
     const std::string body = "{\"username\":" + jsonString(identityOf(o_, c.guest)) + roomField_ + "}";
     c.phase = Phase::kLogin;
     c.rtStart = Clock::now();
-    send(i, "POST /login HTTP/1.1\r\nHost: " + host() + "\r\nContent-Type: application/json\r\nContent-Length: " +
-                std::to_string(body.size()) + "\r\n\r\n" + body);
+    send(i, "POST /login HTTP/1.1\r\nHost: " + host() +
+                "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                "\r\n\r\n" + body);
   }
 
   void sendPoll(std::size_t i) {
@@ -457,8 +470,9 @@ class Driver {
     Client& c = clients_[i];
     c.phase = Phase::kVerify;
     const std::string body = "{\"code\":" + jsonString(code) + "}";
-    send(i, "POST /verify HTTP/1.1\r\nHost: " + host() + "\r\nContent-Type: application/json\r\nCookie: roomgate_session=" +
-                c.cookie + "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    send(i, "POST /verify HTTP/1.1\r\nHost: " + host() +
+                "\r\nContent-Type: application/json\r\nCookie: roomgate_session=" + c.cookie +
+                "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
   }
 
   std::string host() const { return o_.host + ":" + std::to_string(o_.port); }
@@ -541,7 +555,8 @@ class Driver {
     Client& c = clients_[i];
     switch (c.phase) {
       case Phase::kLogin:
-        if (r.status != 200 || r.setCookie.empty()) return fail(i, "login " + std::to_string(r.status), false);
+        if (r.status != 200 || r.setCookie.empty())
+          return fail(i, "login " + std::to_string(r.status), false);
         c.cookie = r.setCookie;
         c.codeDeadline = Clock::now() + kCodeTimeout;
         sendPoll(i);

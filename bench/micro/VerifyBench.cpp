@@ -28,7 +28,9 @@ namespace {
 constexpr std::string_view kSecret = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 constexpr int kBatch = 256;  // for the SQLite cases; BM_CodeCheck takes its batch as its argument
 
-std::string destination(int i) { return "+1650253" + std::to_string(1000 + i); }
+std::string destination(int i) {
+  return "+1650253" + std::to_string(1000 + i);
+}
 
 // A fresh directory under /tmp for one benchmark's database, removed afterwards.
 class ScratchDir {

@@ -12,13 +12,16 @@
 namespace roomgate::app {
 namespace {
 
-bool equalsIgnoringAsciiCase(std::string_view a, std::string_view b) { return asciiLower(a) == asciiLower(b); }
+bool equalsIgnoringAsciiCase(std::string_view a, std::string_view b) {
+  return asciiLower(a) == asciiLower(b);
+}
 
 Error unavailable(std::string_view channel) {
-  return Error::unavailable("delivery_unavailable",
-                            channel == "email"
-                                ? "We cannot send e-mail right now. Try again in a few minutes or ask the host."
-                                : "We cannot send text messages right now. Try again in a few minutes or ask the host.");
+  return Error::unavailable(
+      "delivery_unavailable",
+      channel == "email"
+          ? "We cannot send e-mail right now. Try again in a few minutes or ask the host."
+          : "We cannot send text messages right now. Try again in a few minutes or ask the host.");
 }
 
 std::string messageBody(std::string_view room, std::string_view code) {
@@ -28,9 +31,9 @@ std::string messageBody(std::string_view room, std::string_view code) {
 
 }  // namespace
 
-JoinFlow::JoinFlow(directory::Directory& directory, verify::Verifier& verifier, delivery::DeliveryQueue& delivery,
-                   const token::TokenMinter& minter, const Clock& clock, std::string_view secret,
-                   JoinFlowOptions options)
+JoinFlow::JoinFlow(directory::Directory& directory, verify::Verifier& verifier,
+                   delivery::DeliveryQueue& delivery, const token::TokenMinter& minter, const Clock& clock,
+                   std::string_view secret, JoinFlowOptions options)
     : directory_(directory),
       verifier_(verifier),
       delivery_(delivery),
@@ -42,7 +45,9 @@ JoinFlow::JoinFlow(directory::Directory& directory, verify::Verifier& verifier, 
 JoinFlow::Decoy JoinFlow::decoyFor(std::string_view identity) const {
   // Keyed on the lower-cased name: stable across tries and spellings, unguessable without the secret.
   const Digest d = hmacSha256(decoyKey_, asciiLower(identity));
-  const auto digit = [&](std::size_t i) { return static_cast<char>('0' + std::to_integer<unsigned>(d[i]) % 10); };
+  const auto digit = [&](std::size_t i) {
+    return static_cast<char>('0' + std::to_integer<unsigned>(d[i]) % 10);
+  };
   return {"unknown:" + toHex(std::span(d).first(12)), std::string("********") + digit(30) + digit(31)};
 }
 
@@ -66,18 +71,21 @@ Result<LoginAnswer> JoinFlow::login(const LoginRequest& request) {
     channel = wantsEmail ? "email" : "sms";
     const auto& onFile = wantsEmail ? guest->email : guest->phone;
     if (!onFile)
-      return Error::badRequest("channel_unavailable", wantsEmail
-                                                          ? "No e-mail address is on file for you; ask for the code by text message."
-                                                          : "No phone number is on file for you; ask for the code by e-mail.");
+      return Error::badRequest("channel_unavailable",
+                               wantsEmail
+                                   ? "No e-mail address is on file for you; ask for the code by text message."
+                                   : "No phone number is on file for you; ask for the code by e-mail.");
     destination = *onFile;
     masked = wantsEmail ? directory::maskEmail(destination) : directory::maskPhone(destination);
     roomForMessage = room ? *room : guest->rooms.empty() ? std::string("your call") : guest->rooms.front();
     if (options_.revealUnknown && room &&
-        std::none_of(guest->rooms.begin(), guest->rooms.end(), [&](auto& g) { return equalsIgnoringAsciiCase(g, *room); }))
+        std::none_of(guest->rooms.begin(), guest->rooms.end(),
+                     [&](auto& g) { return equalsIgnoringAsciiCase(g, *room); }))
       return Error::forbidden("room_not_allowed", "You are not invited to " + *room + ".");
   } else {
     if (options_.revealUnknown)
-      return Error::unauthorized("unknown_user", *identity + " is not on the guest list. Check the spelling or ask the host.");
+      return Error::unauthorized(
+          "unknown_user", *identity + " is not on the guest list. Check the spelling or ask the host.");
     const Decoy decoy = decoyFor(*identity);
     destination = decoy.destination;
     masked = decoy.masked;
@@ -87,11 +95,14 @@ Result<LoginAnswer> JoinFlow::login(const LoginRequest& request) {
   auto started = verifier_.start(destination, channel);
   if (!started) return started.error();
   if (guest) {
-    delivery::Message m{started->sid, channel, destination, masked, "Your roomgate code",
-                        messageBody(roomForMessage, started->code), started->code};
+    delivery::Message m{started->sid,         channel,
+                        destination,          masked,
+                        "Your roomgate code", messageBody(roomForMessage, started->code),
+                        started->code};
     if (!delivery_.enqueue(std::move(m))) return unavailable(channel);
   }
-  return LoginAnswer{channel, masked, LoginSession{*identity, room, started->sid, channel, started->expiresAt}};
+  return LoginAnswer{channel, masked,
+                     LoginSession{*identity, room, started->sid, channel, started->expiresAt}};
 }
 
 Result<Joined> JoinFlow::verify(const LoginSession& session, std::string_view code) {
@@ -115,26 +126,30 @@ Result<Joined> JoinFlow::verify(const LoginSession& session, std::string_view co
       return Error::unauthorized("wrong_code", checked.checksRemaining == 1
                                                    ? "That code is not right. You have 1 try left."
                                                    : "That code is not right. You have " +
-                                                         std::to_string(checked.checksRemaining) + " tries left.");
+                                                         std::to_string(checked.checksRemaining) +
+                                                         " tries left.");
     case verify::CheckOutcome::kTooManyChecks: {
       const std::string destination =
-          guest ? (session.channel == "email" ? guest->email : guest->phone).value_or("") : decoyFor(session.identity).destination;
-      return Error::tooMany("too_many_checks",
-                            "Too many wrong codes. Go back and ask for a new code.",
+          guest ? (session.channel == "email" ? guest->email : guest->phone).value_or("")
+                : decoyFor(session.identity).destination;
+      return Error::tooMany("too_many_checks", "Too many wrong codes. Go back and ask for a new code.",
                             verifier_.secondsUntilSendAllowed(destination));
     }
     case verify::CheckOutcome::kNotFound:
-      return Error::unauthorized("code_expired", "This code has expired or was already used. Go back and ask for a new one.");
+      return Error::unauthorized("code_expired",
+                                 "This code has expired or was already used. Go back and ask for a new one.");
   }
 
   if (guest->rooms.empty())
-    return Error::forbidden("no_room", "You are on the guest list but not invited to any room yet. Ask the host.");
+    return Error::forbidden("no_room",
+                            "You are on the guest list but not invited to any room yet. Ask the host.");
   std::string room = guest->rooms.front();
   if (session.room) {
     auto it = std::find_if(guest->rooms.begin(), guest->rooms.end(),
                            [&](auto& g) { return equalsIgnoringAsciiCase(g, *session.room); });
     if (it == guest->rooms.end())
-      return Error::forbidden("room_not_allowed", "You are not invited to " + *session.room + ". Ask the host.");
+      return Error::forbidden("room_not_allowed",
+                              "You are not invited to " + *session.room + ". Ask the host.");
     room = *it;
   }
   auto token = minter_.mint(guest->identity, room, options_.tokenTtl);

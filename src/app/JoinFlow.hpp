@@ -9,11 +9,11 @@
 #include <optional>
 #include <string>
 
+#include "app/LoginSession.hpp"
 #include "common/Clock.hpp"
 #include "common/Error.hpp"
 #include "delivery/DeliveryQueue.hpp"
 #include "directory/Directory.hpp"
-#include "app/LoginSession.hpp"
 #include "token/AccessToken.hpp"
 #include "verify/Verifier.hpp"
 
@@ -46,7 +46,8 @@ class JoinFlow {
  public:
   // All parts are borrowed and must outlive the flow. `secret` keys the decoys for unknown names.
   JoinFlow(directory::Directory& directory, verify::Verifier& verifier, delivery::DeliveryQueue& delivery,
-           const token::TokenMinter& minter, const Clock& clock, std::string_view secret, JoinFlowOptions options);
+           const token::TokenMinter& minter, const Clock& clock, std::string_view secret,
+           JoinFlowOptions options);
 
   [[nodiscard]] Result<LoginAnswer> login(const LoginRequest& request);
   // `code` as the guest typed it; spaces and dashes are ignored.

@@ -10,19 +10,24 @@ Result<std::string> resolveSecretKey(const config::Config& config, store::Databa
   const auto check = config::checkSecretKey(config.secretKey);
   if (check.ok()) return *config.secretKey;
   if (!config.dev) return check.error();
-  if (config.secretKey) spdlog::warn("--dev: ignoring the weak SECRET_KEY and using the development key kept in {}", db.path());
+  if (config.secretKey)
+    spdlog::warn("--dev: ignoring the weak SECRET_KEY and using the development key kept in {}", db.path());
   store::SettingsRepository settings(db);
   return settings.getOrCreate("dev_secret_key", [&] { return randomHex(random, 32); });
 }
 
 Result<token::TokenCredentials> resolveTokenCredentials(const config::Config& config, store::Database& db,
                                                         Random& random) {
-  const int set = (config.twilioAccountSid ? 1 : 0) + (config.twilioApiKeySid ? 1 : 0) + (config.twilioApiKeySecret ? 1 : 0);
-  if (set == 3) return token::TokenCredentials{*config.twilioAccountSid, *config.twilioApiKeySid, *config.twilioApiKeySecret};
+  const int set = (config.twilioAccountSid ? 1 : 0) + (config.twilioApiKeySid ? 1 : 0) +
+                  (config.twilioApiKeySecret ? 1 : 0);
+  if (set == 3)
+    return token::TokenCredentials{*config.twilioAccountSid, *config.twilioApiKeySid,
+                                   *config.twilioApiKeySecret};
   if (set != 0 && (config.twilioApiKeySid || config.twilioApiKeySecret))
-    return Error::badRequest("invalid_config",
-                             "TWILIO_ACCOUNT_SID, TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET go together: set all "
-                             "three to sign tokens with your Twilio API key, or none to let roomgate use its own.");
+    return Error::badRequest(
+        "invalid_config",
+        "TWILIO_ACCOUNT_SID, TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET go together: set all "
+        "three to sign tokens with your Twilio API key, or none to let roomgate use its own.");
   store::SettingsRepository settings(db);
   return token::TokenCredentials{
       settings.getOrCreate("token_account_sid", [&] { return "AC" + randomHex(random, 16); }),

@@ -13,7 +13,8 @@ namespace roomgate::app {
 
 // SECRET_KEY: validated outside --dev (an error says how to make one); in --dev a missing or weak key is
 // replaced by one generated and stored in the database.
-[[nodiscard]] Result<std::string> resolveSecretKey(const config::Config& config, store::Database& db, Random& random);
+[[nodiscard]] Result<std::string> resolveSecretKey(const config::Config& config, store::Database& db,
+                                                   Random& random);
 
 // The API key that signs access tokens: TWILIO_ACCOUNT_SID + TWILIO_API_KEY_SID + TWILIO_API_KEY_SECRET
 // when all are set (tokens then also work with Twilio Video); none set: roomgate's own AC/SK identifiers

@@ -9,18 +9,18 @@
 #include "common/Crypto.hpp"
 #include "delivery/DeliveryQueue.hpp"
 #include "directory/Directory.hpp"
-#include "directory/PhoneNumber.hpp"
 #include "directory/Email.hpp"
+#include "directory/PhoneNumber.hpp"
 #include "directory/Rooms.hpp"
 #include "http/Api.hpp"
 #include "http/Server.hpp"
 #include "http/SessionCookie.hpp"
+#include "rtc/Limits.hpp"
+#include "rtc/RtcService.hpp"
 #include "store/Checkpointer.hpp"
 #include "store/Database.hpp"
 #include "store/OutboxRepository.hpp"
 #include "store/SqliteVerificationStore.hpp"
-#include "rtc/Limits.hpp"
-#include "rtc/RtcService.hpp"
 #include "token/AccessToken.hpp"
 #include "token/TokenVerifier.hpp"
 #include "verify/Verifier.hpp"
@@ -77,13 +77,18 @@ int serve(const config::Config& config) {
   // here; without one, /login answers 503 rather than pretend to send.
   delivery::ConsoleChannel console;
   std::map<std::string, delivery::Channel*> channels;
-  if (config.dev) channels = {{"sms", &console}, {"email", &console}};
-  else spdlog::warn("no SMS or e-mail provider is configured: logins will be refused with 503 (use --dev to see codes in the console)");
+  if (config.dev)
+    channels = {{"sms", &console}, {"email", &console}};
+  else
+    spdlog::warn(
+        "no SMS or e-mail provider is configured: logins will be refused with 503 (use --dev to see codes in "
+        "the console)");
   store::Database deliveryDb(config.db, {.autoCheckpoint = false});  // the delivery thread's own connection
   store::Checkpointer checkpointer(config.db);
   store::OutboxRepository deliveryOutbox(deliveryDb);
   delivery::DeliveryQueue deliveries(
-      channels, clock, [&](std::span<const delivery::OutboxEntry> e) { deliveryOutbox.append(e); }, config.dev);
+      channels, clock, [&](std::span<const delivery::OutboxEntry> e) { deliveryOutbox.append(e); },
+      config.dev);
 
   store::SqliteVerificationStore verifications(db);
   verify::Verifier verifier(verifications, clock, random, *secret, config.codeLength);
@@ -107,9 +112,10 @@ int serve(const config::Config& config) {
       },
       [&](std::string_view identity, std::string_view room) { return rooms.revokedBefore(identity, room); },
       [&](std::string_view identity) { return verifiedBy(directory, verifications, identity); }};
-  rtc::RtcService rtcService(tokens, clock, random,
-                             {config.stunUrls, config.turnUrls, config.turnSecret.value_or(""), config.relayOnly},
-                             std::move(lookups));
+  rtc::RtcService rtcService(
+      tokens, clock, random,
+      {config.stunUrls, config.turnUrls, config.turnSecret.value_or(""), config.relayOnly},
+      std::move(lookups));
 
   std::unique_ptr<http::Server> server;
   try {
@@ -132,8 +138,10 @@ int serve(const config::Config& config) {
   const std::string host = config.listen.substr(0, config.listen.rfind(':'));
   std::printf("roomgate listening on http://%s:%u\n", host.c_str(), server->port());
   if (config.dev) {
-    std::printf("  --dev: codes appear in this console and at http://%s:%u/dev/outbox\n", host.c_str(), server->port());
-    std::printf("  demo guests: blathers, mabel, tommy (room \"%s\"); database %s\n", kDemoRoom, config.db.c_str());
+    std::printf("  --dev: codes appear in this console and at http://%s:%u/dev/outbox\n", host.c_str(),
+                server->port());
+    std::printf("  demo guests: blathers, mabel, tommy (room \"%s\"); database %s\n", kDemoRoom,
+                config.db.c_str());
   }
   std::fflush(stdout);
   server->run();

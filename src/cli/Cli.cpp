@@ -66,7 +66,9 @@ std::string joinRooms(const std::vector<std::string>& rooms) {
 int listGuests(directory::Directory& directory) {
   const auto guests = directory.list();
   if (guests.empty()) {
-    std::printf("The guest list is empty. Add someone with: roomgate participants add NAME --phone NUMBER --room ROOM\n");
+    std::printf(
+        "The guest list is empty. Add someone with: roomgate participants add NAME --phone NUMBER --room "
+        "ROOM\n");
     return kExitOk;
   }
   std::printf("%-20s %-16s %-28s %s\n", "IDENTITY", "PHONE", "E-MAIL", "ROOMS");
@@ -88,9 +90,11 @@ int run(int argc, char** argv) {
   };
 
   auto* serveCmd = cli.add_subcommand("serve", "Run the web server");
-  serveCmd->add_option("--listen", flags.listen, "host:port to listen on (ROOMGATE_LISTEN, default 127.0.0.1:8080)");
+  serveCmd->add_option("--listen", flags.listen,
+                       "host:port to listen on (ROOMGATE_LISTEN, default 127.0.0.1:8080)");
   addDb(serveCmd);
-  serveCmd->add_flag("--dev", flags.dev, "Development mode: codes go to the console and /dev/outbox; demo guests");
+  serveCmd->add_flag("--dev", flags.dev,
+                     "Development mode: codes go to the console and /dev/outbox; demo guests");
 
   auto* participants = cli.add_subcommand("participants", "Manage the guest list");
   participants->require_subcommand(1);
@@ -107,7 +111,8 @@ int run(int argc, char** argv) {
   auto* remove = participants->add_subcommand("remove", "Remove a guest");
   remove->add_option("NAME", name)->required();
   addDb(remove);
-  auto* import = participants->add_subcommand("import", "Add every guest of a CSV file (identity,phone,email,rooms)");
+  auto* import =
+      participants->add_subcommand("import", "Add every guest of a CSV file (identity,phone,email,rooms)");
   import->add_option("FILE", file, "CSV file; rooms separated by ';'")->required();
   addDb(import);
 
@@ -117,7 +122,8 @@ int run(int argc, char** argv) {
   addRoom->add_option("ROOM", roomArg)->required();
   addDb(addRoom);
   auto* removeRoom = participants->add_subcommand(
-      "remove-room", "Withdraw a guest's invitation to a room (ends their live session there; old tokens stop working)");
+      "remove-room",
+      "Withdraw a guest's invitation to a room (ends their live session there; old tokens stop working)");
   removeRoom->add_option("NAME", name)->required();
   removeRoom->add_option("ROOM", roomArg)->required();
   addDb(removeRoom);
@@ -164,7 +170,8 @@ int run(int argc, char** argv) {
       auto credentials = app::resolveTokenCredentials(*config, db, random);
       if (!credentials) return fail(credentials.error().message, kExitConfig);
       token::TokenMinter minter(*credentials, clock);
-      auto jwt = at >= 0 ? minter.mintAt(identity, room, Seconds(ttl), at) : minter.mint(identity, room, Seconds(ttl));
+      auto jwt = at >= 0 ? minter.mintAt(identity, room, Seconds(ttl), at)
+                         : minter.mint(identity, room, Seconds(ttl));
       if (!jwt) return fail(jwt.error().message);
       std::printf("%s\n", jwt->c_str());
       return kExitOk;
@@ -174,21 +181,25 @@ int run(int argc, char** argv) {
       directory::Rooms rooms(db, clock);
       if (roomsAdd->parsed()) {
         if (maxOpt->count() == 0)
-          roomSpec.maxParticipants = roomSpec.type == directory::kGroup ? directory::kMaxGroupParticipants
-                                                                        : directory::kDefaultPeerToPeerParticipants;
+          roomSpec.maxParticipants = roomSpec.type == directory::kGroup
+                                         ? directory::kMaxGroupParticipants
+                                         : directory::kDefaultPeerToPeerParticipants;
         auto put = rooms.put(roomSpec);
         if (!put) return fail(put.error().message);
-        std::printf("Room %s: %s, up to %d participants.\n", put->name.c_str(), put->type.c_str(), put->maxParticipants);
+        std::printf("Room %s: %s, up to %d participants.\n", put->name.c_str(), put->type.c_str(),
+                    put->maxParticipants);
         return kExitOk;
       }
       std::printf("%-24s %-14s %s\n", "ROOM", "TYPE", "MAX PARTICIPANTS");
-      for (const auto& r : rooms.list()) std::printf("%-24s %-14s %d\n", r.name.c_str(), r.type.c_str(), r.maxParticipants);
+      for (const auto& r : rooms.list())
+        std::printf("%-24s %-14s %d\n", r.name.c_str(), r.type.c_str(), r.maxParticipants);
       return kExitOk;
     }
 
     directory::Directory directory(db, clock);
     if (addRoom->parsed() || removeRoom->parsed()) {
-      auto changed = addRoom->parsed() ? directory.addRoom(name, roomArg) : directory.removeRoom(name, roomArg);
+      auto changed =
+          addRoom->parsed() ? directory.addRoom(name, roomArg) : directory.removeRoom(name, roomArg);
       if (!changed) return fail(changed.error().message);
       std::printf("%s may join: %s\n", changed->identity.c_str(),
                   changed->rooms.empty() ? "no room" : joinRooms(changed->rooms).c_str());

@@ -25,6 +25,8 @@ class SystemClock final : public Clock {
 [[nodiscard]] inline int64_t unixSeconds(TimePoint t) {
   return std::chrono::duration_cast<Seconds>(t.time_since_epoch()).count();
 }
-[[nodiscard]] inline TimePoint fromUnixSeconds(int64_t s) { return TimePoint(Seconds(s)); }
+[[nodiscard]] inline TimePoint fromUnixSeconds(int64_t s) {
+  return TimePoint(Seconds(s));
+}
 
 }  // namespace roomgate

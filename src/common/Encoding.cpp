@@ -11,7 +11,8 @@ constexpr std::string_view kB64Url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop
 constexpr std::array<int8_t, 256> makeDecodeTable() {
   std::array<int8_t, 256> t{};
   for (auto& v : t) v = -1;
-  for (std::size_t i = 0; i < kB64Url.size(); ++i) t[static_cast<unsigned char>(kB64Url[i])] = static_cast<int8_t>(i);
+  for (std::size_t i = 0; i < kB64Url.size(); ++i)
+    t[static_cast<unsigned char>(kB64Url[i])] = static_cast<int8_t>(i);
   return t;
 }
 constexpr auto kDecode = makeDecodeTable();
@@ -53,7 +54,9 @@ std::string base64UrlEncode(std::span<const std::byte> bytes) {
   return out;
 }
 
-std::string base64UrlEncode(std::string_view text) { return base64UrlEncode(asBytes(text)); }
+std::string base64UrlEncode(std::string_view text) {
+  return base64UrlEncode(asBytes(text));
+}
 
 std::optional<std::string> base64UrlDecode(std::string_view text) {
   if (text.size() % 4 == 1) return std::nullopt;

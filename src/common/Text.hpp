@@ -1,6 +1,7 @@
 #pragma once
-// Small text helpers shared by the validators and the parts that match names: ASCII trimming and case folding, UTF-8
-// validation, and quoting user input safely into an error message. Pure functions, thread-safe.
+// Small text helpers shared by the validators and the parts that match names: ASCII trimming and case
+// folding, UTF-8 validation, and quoting user input safely into an error message. Pure functions,
+// thread-safe.
 #include <cstddef>
 #include <string>
 #include <string_view>

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
-#include <tuple>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "config/DotEnv.hpp"
 
@@ -38,15 +38,15 @@ Result<Config> load(const Sources& s) {
   if (auto v = s.lookup("ROOMGATE_LISTEN")) {
     const auto colon = v->rfind(':');
     int port = -1;
-    if (colon != std::string::npos)
-      std::from_chars(v->data() + colon + 1, v->data() + v->size(), port);
+    if (colon != std::string::npos) std::from_chars(v->data() + colon + 1, v->data() + v->size(), port);
     if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535)
       return invalid("ROOMGATE_LISTEN", "must be host:port, e.g. 127.0.0.1:8080 (got \"" + *v + "\")");
     c.listen = *v;
   }
   if (auto v = s.lookup("ROOMGATE_DB")) c.db = *v;
-  for (auto [name, field] : {std::pair{"ROOMGATE_DEV", &c.dev}, std::pair{"ROOMGATE_REVEAL_UNKNOWN", &c.revealUnknown},
-                             std::pair{"ROOMGATE_COOKIE_SECURE", &c.cookieSecure}}) {
+  for (auto [name, field] :
+       {std::pair{"ROOMGATE_DEV", &c.dev}, std::pair{"ROOMGATE_REVEAL_UNKNOWN", &c.revealUnknown},
+        std::pair{"ROOMGATE_COOKIE_SECURE", &c.cookieSecure}}) {
     if (auto v = s.lookup(name)) {
       auto b = parseBool(*v);
       if (!b) return invalid(name, "must be 1 or 0 (got \"" + *v + "\")");
@@ -65,13 +65,14 @@ Result<Config> load(const Sources& s) {
       int n = 0;
       auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
       if (ec != std::errc() || p != v->data() + v->size() || n < lo || n > hi)
-        return invalid(name, "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
-                                 " (got \"" + *v + "\")");
+        return invalid(name, "must be a whole number from " + std::to_string(lo) + " to " +
+                                 std::to_string(hi) + " (got \"" + *v + "\")");
       *field = n;
     }
   }
   if (auto v = s.lookup("ROOMGATE_DEFAULT_REGION")) {
-    if (v->size() != 2) return invalid("ROOMGATE_DEFAULT_REGION", "must be a two-letter region code such as US or GB");
+    if (v->size() != 2)
+      return invalid("ROOMGATE_DEFAULT_REGION", "must be a two-letter region code such as US or GB");
     c.defaultRegion = *v;
   }
   if (auto v = s.lookup("ROOMGATE_LOG_LEVEL")) {
@@ -92,7 +93,8 @@ Result<Config> load(const Sources& s) {
       while (!url.empty() && url.back() == ' ') url.remove_suffix(1);
       if (!url.empty()) {
         if (!url.starts_with(scheme) && !(scheme == "turn:" && url.starts_with("turns:")))
-          return invalid(name, "must list " + std::string(scheme) + " URLs separated by commas (got \"" + std::string(url) + "\")");
+          return invalid(name, "must list " + std::string(scheme) + " URLs separated by commas (got \"" +
+                                   std::string(url) + "\")");
         out.emplace_back(url);
       }
       if (comma == std::string_view::npos) break;
@@ -108,12 +110,14 @@ Result<Config> load(const Sources& s) {
   c.turnUrls = std::move(turn.value());
   c.turnSecret = s.lookup("ROOMGATE_TURN_SECRET");
   if (!c.turnUrls.empty() && !c.turnSecret)
-    return invalid("ROOMGATE_TURN_SECRET", "must be set with ROOMGATE_TURN_URLS: it is coturn's static-auth-secret");
+    return invalid("ROOMGATE_TURN_SECRET",
+                   "must be set with ROOMGATE_TURN_URLS: it is coturn's static-auth-secret");
   if (auto v = s.lookup("ROOMGATE_ICE_POLICY")) {
     if (*v != "all" && *v != "relay") return invalid("ROOMGATE_ICE_POLICY", "must be \"all\" or \"relay\"");
     c.relayOnly = *v == "relay";
     if (c.relayOnly && c.turnUrls.empty())
-      return invalid("ROOMGATE_ICE_POLICY", "relay needs a TURN server: set ROOMGATE_TURN_URLS and ROOMGATE_TURN_SECRET");
+      return invalid("ROOMGATE_ICE_POLICY",
+                     "relay needs a TURN server: set ROOMGATE_TURN_URLS and ROOMGATE_TURN_SECRET");
   }
   return c;
 }
@@ -138,13 +142,16 @@ Result<Sources> processSources(std::map<std::string, std::string> flags, const s
 }
 
 Status checkSecretKey(const std::optional<std::string>& key) {
-  constexpr std::string_view kHowTo = "Make one with `openssl rand -hex 32` and put SECRET_KEY=<that> in .env or the environment.";
+  constexpr std::string_view kHowTo =
+      "Make one with `openssl rand -hex 32` and put SECRET_KEY=<that> in .env or the environment.";
   if (!key) return invalid("SECRET_KEY", "is not set; it signs the session cookies. " + std::string(kHowTo));
   if (*key == kPlaceholderSecret)
-    return invalid("SECRET_KEY", "is still the tutorial's placeholder \"super-secret\". " + std::string(kHowTo));
+    return invalid("SECRET_KEY",
+                   "is still the tutorial's placeholder \"super-secret\". " + std::string(kHowTo));
   if (key->size() < kMinSecretKeyBytes)
     return invalid("SECRET_KEY", "is " + std::to_string(key->size()) + " bytes; at least " +
-                                     std::to_string(kMinSecretKeyBytes) + " are needed. " + std::string(kHowTo));
+                                     std::to_string(kMinSecretKeyBytes) + " are needed. " +
+                                     std::string(kHowTo));
   return Ok{};
 }
 

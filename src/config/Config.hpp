@@ -17,7 +17,7 @@ inline constexpr std::string_view kPlaceholderSecret = "super-secret";
 inline constexpr std::size_t kMinSecretKeyBytes = 32;
 
 struct Sources {
-  std::map<std::string, std::string> flags;   // by variable name: --listen arrives as ROOMGATE_LISTEN
+  std::map<std::string, std::string> flags;  // by variable name: --listen arrives as ROOMGATE_LISTEN
   std::map<std::string, std::string> env;
   std::map<std::string, std::string> dotenv;
   // The first source that defines `name`, in precedence order; empty values count as unset.
@@ -25,23 +25,24 @@ struct Sources {
 };
 
 struct Config {
-  std::string listen = "127.0.0.1:8080";  // ROOMGATE_LISTEN, host:port (port 0 picks a free one)
-  std::string db = "./roomgate.db";       // ROOMGATE_DB
-  bool dev = false;                       // --dev / ROOMGATE_DEV
-  std::optional<std::string> secretKey;   // SECRET_KEY
+  std::string listen = "127.0.0.1:8080";          // ROOMGATE_LISTEN, host:port (port 0 picks a free one)
+  std::string db = "./roomgate.db";               // ROOMGATE_DB
+  bool dev = false;                               // --dev / ROOMGATE_DEV
+  std::optional<std::string> secretKey;           // SECRET_KEY
   std::optional<std::string> twilioAccountSid;    // TWILIO_ACCOUNT_SID
   std::optional<std::string> twilioAuthToken;     // TWILIO_AUTH_TOKEN
   std::optional<std::string> twilioApiKeySid;     // TWILIO_API_KEY_SID
   std::optional<std::string> twilioApiKeySecret;  // TWILIO_API_KEY_SECRET
   std::optional<std::string> verifyServiceSid;    // VERIFY_SERVICE_SID
-  bool revealUnknown = false;  // ROOMGATE_REVEAL_UNKNOWN=1: 401 for names not on the list (the tutorial's way)
-  bool cookieSecure = false;   // ROOMGATE_COOKIE_SECURE=1: session cookie only over HTTPS
-  int codeLength = 6;          // ROOMGATE_CODE_LENGTH, 4..10
-  int tokenTtlSeconds = 3600;  // ROOMGATE_TOKEN_TTL, 1..86400
-  std::string defaultRegion = "US";  // ROOMGATE_DEFAULT_REGION: how numbers without +country are read
-  std::string logLevel = "info";     // ROOMGATE_LOG_LEVEL: trace, debug, info, warn, error
-  std::vector<std::string> stunUrls;  // ROOMGATE_STUN_URLS, comma-separated: stun:host:port
-  std::vector<std::string> turnUrls;  // ROOMGATE_TURN_URLS, comma-separated: turn:host:port?transport=udp
+  bool revealUnknown =
+      false;                  // ROOMGATE_REVEAL_UNKNOWN=1: 401 for names not on the list (the tutorial's way)
+  bool cookieSecure = false;  // ROOMGATE_COOKIE_SECURE=1: session cookie only over HTTPS
+  int codeLength = 6;         // ROOMGATE_CODE_LENGTH, 4..10
+  int tokenTtlSeconds = 3600;             // ROOMGATE_TOKEN_TTL, 1..86400
+  std::string defaultRegion = "US";       // ROOMGATE_DEFAULT_REGION: how numbers without +country are read
+  std::string logLevel = "info";          // ROOMGATE_LOG_LEVEL: trace, debug, info, warn, error
+  std::vector<std::string> stunUrls;      // ROOMGATE_STUN_URLS, comma-separated: stun:host:port
+  std::vector<std::string> turnUrls;      // ROOMGATE_TURN_URLS, comma-separated: turn:host:port?transport=udp
   std::optional<std::string> turnSecret;  // ROOMGATE_TURN_SECRET: coturn's static-auth-secret
   bool relayOnly = false;                 // ROOMGATE_ICE_POLICY=relay: media only through TURN
 };

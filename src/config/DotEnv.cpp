@@ -19,7 +19,8 @@ bool validKey(std::string_view k) {
 }
 
 Error lineError(std::size_t line, std::string_view what) {
-  return Error::badRequest("invalid_env_file", ".env line " + std::to_string(line) + ": " + std::string(what));
+  return Error::badRequest("invalid_env_file",
+                           ".env line " + std::to_string(line) + ": " + std::string(what));
 }
 
 }  // namespace
@@ -67,10 +68,18 @@ Result<std::map<std::string, std::string>> parseDotEnv(std::string_view text) {
         if (quote == '"' && c == '\\' && i + 1 < text.size()) {
           const char e = text[++i];
           switch (e) {
-            case 'n': value.push_back('\n'); break;
-            case 't': value.push_back('\t'); break;
-            case 'r': value.push_back('\r'); break;
-            default: value.push_back(e); break;
+            case 'n':
+              value.push_back('\n');
+              break;
+            case 't':
+              value.push_back('\t');
+              break;
+            case 'r':
+              value.push_back('\r');
+              break;
+            default:
+              value.push_back(e);
+              break;
           }
           continue;
         }
@@ -81,7 +90,8 @@ Result<std::map<std::string, std::string>> parseDotEnv(std::string_view text) {
       std::size_t after = text.find('\n', i);
       if (after == std::string_view::npos) after = text.size();
       const std::string_view tail = trim(text.substr(i + 1, after - i - 1));
-      if (!tail.empty() && tail.front() != '#') return lineError(lineNo, "unexpected text after the closing quote");
+      if (!tail.empty() && tail.front() != '#')
+        return lineError(lineNo, "unexpected text after the closing quote");
       next = after + 1;
     } else {
       // Unquoted: an inline comment starts at " #".

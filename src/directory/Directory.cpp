@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <string>
 
+#include "common/Text.hpp"
 #include "directory/GuestImport.hpp"
 #include "directory/Identity.hpp"
 #include "directory/Rooms.hpp"
-#include "common/Text.hpp"
 
 namespace roomgate::directory {
 namespace {
@@ -127,7 +127,8 @@ Result<Guest> Directory::addRoom(std::string_view identity, std::string_view roo
   if (!name) return name.error();
   store::Transaction tx(db_);
   auto guest = find(identity);
-  if (!guest) return Error::notFound("guest_not_found", quoteForMessage(identity) + " is not on the guest list.");
+  if (!guest)
+    return Error::notFound("guest_not_found", quoteForMessage(identity) + " is not on the guest list.");
   for (const auto& r : guest->rooms)
     if (asciiLower(r) == asciiLower(*name)) return *guest;  // already invited
   std::string stored = *name;
@@ -147,13 +148,16 @@ Result<Guest> Directory::addRoom(std::string_view identity, std::string_view roo
 Result<Guest> Directory::removeRoom(std::string_view identity, std::string_view room) {
   store::Transaction tx(db_);
   auto guest = find(identity);
-  if (!guest) return Error::notFound("guest_not_found", quoteForMessage(identity) + " is not on the guest list.");
+  if (!guest)
+    return Error::notFound("guest_not_found", quoteForMessage(identity) + " is not on the guest list.");
   auto it = std::find_if(guest->rooms.begin(), guest->rooms.end(),
                          [&](const std::string& r) { return asciiLower(r) == asciiLower(trimAscii(room)); });
   if (it == guest->rooms.end())
-    return Error::notFound("room_not_found", guest->identity + " is not invited to " + quoteForMessage(room) + ".");
+    return Error::notFound("room_not_found",
+                           guest->identity + " is not invited to " + quoteForMessage(room) + ".");
   db_.prepare(
-         "DELETE FROM participant_rooms WHERE participant_id = (SELECT id FROM participants WHERE identity = ?) "
+         "DELETE FROM participant_rooms WHERE participant_id = (SELECT id FROM participants WHERE identity = "
+         "?) "
          "AND room_id = (SELECT id FROM rooms WHERE name = ?)")
       .bind(1, guest->identity)
       .bind(2, *it)

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "common/Text.hpp"
 #include "directory/Email.hpp"
 #include "directory/Identity.hpp"
 #include "directory/PhoneNumber.hpp"
-#include "common/Text.hpp"
 
 namespace roomgate::directory {
 

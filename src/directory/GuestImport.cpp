@@ -5,8 +5,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "directory/CsvParser.hpp"
 #include "common/Text.hpp"
+#include "directory/CsvParser.hpp"
 
 namespace roomgate::directory {
 namespace {

@@ -30,7 +30,8 @@ Result<json> parseJsonBody(const Request& request) {
   const std::string type = request.header("content-type").value_or("");
   const std::string_view mediaType = std::string_view(type).substr(0, type.find(';'));
   if (mediaType != "application/json")
-    return Error{415, "unsupported_media_type", "Send the request as JSON with Content-Type: application/json.", {}};
+    return Error{
+        415, "unsupported_media_type", "Send the request as JSON with Content-Type: application/json.", {}};
   json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) return Error::badRequest("invalid_json", "The request body is not valid JSON.");
   if (!body.is_object()) return Error::badRequest("invalid_json", "The request body must be a JSON object.");
@@ -86,7 +87,8 @@ std::optional<std::string> queryParam(std::string_view target, std::string_view 
     const auto amp = query.find('&');
     const std::string_view pair = query.substr(0, amp);
     const auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? "" : percentDecode(pair.substr(eq + 1));
+    if (pair.substr(0, eq) == name)
+      return eq == std::string_view::npos ? "" : percentDecode(pair.substr(eq + 1));
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
   }
@@ -123,14 +125,16 @@ Response Api::handle(const Request& request) {
     }
     if (path == "/healthz") return jsonResponse(200, {{"status", "ok"}});
     if (path == "/dev/outbox") {
-      if (!options_.dev) return errorResponse(Error::notFound("not_found", "There is no page at " + path + "."));
+      if (!options_.dev)
+        return errorResponse(Error::notFound("not_found", "There is no page at " + path + "."));
       return outbox(request);
     }
     if (auto file = staticFile(path)) return *file;
     return errorResponse(Error::notFound("not_found", "There is no page at " + path + "."));
   } catch (const store::DatabaseError& e) {
     spdlog::error("{} {}: storage failed: {}", request.method, path, e.what());
-    return errorResponse(Error::unavailable("storage_unavailable", "The server cannot reach its database right now. Try again in a moment."));
+    return errorResponse(Error::unavailable(
+        "storage_unavailable", "The server cannot reach its database right now. Try again in a moment."));
   } catch (const std::exception& e) {
     spdlog::error("{} {}: {}", request.method, path, e.what());
     return errorResponse(Error::internal("Something went wrong on our side. Try again in a moment."));
@@ -153,7 +157,8 @@ Response Api::login(const Request& request) {
   out[answer->channel == "email" ? "email" : "phone"] = answer->maskedDestination;
   Response r = jsonResponse(200, out);
   const int64_t maxAge = answer->session.expiresAt - unixSeconds(clock_.now());
-  r.headers.emplace_back("Set-Cookie", SessionCookie::setHeader(cookie_.seal(answer->session), maxAge, options_.cookieSecure));
+  r.headers.emplace_back(
+      "Set-Cookie", SessionCookie::setHeader(cookie_.seal(answer->session), maxAge, options_.cookieSecure));
   return r;
 }
 
@@ -165,18 +170,24 @@ Response Api::verify(const Request& request) {
   auto it = body->find("code");
   if (it == body->end() || it->is_null())
     return errorResponse(Error::badRequest("missing_field", "The request needs a \"code\" field."));
-  if (it->is_string()) code = it->get<std::string>();
-  else return errorResponse(Error::badRequest("invalid_field", "\"code\" must be a string of digits, e.g. \"123456\"."));
+  if (it->is_string())
+    code = it->get<std::string>();
+  else
+    return errorResponse(
+        Error::badRequest("invalid_field", "\"code\" must be a string of digits, e.g. \"123456\"."));
 
   const auto cookieHeader = request.header("cookie");
   const auto value = cookieHeader ? SessionCookie::fromCookieHeader(*cookieHeader) : std::nullopt;
   const auto session = value ? cookie_.open(*value, unixSeconds(clock_.now())) : std::nullopt;
   if (!session)
-    return errorResponse(Error::unauthorized("no_session", "Your sign-in has expired or was not started. Enter your name again to get a new code."));
+    return errorResponse(Error::unauthorized(
+        "no_session",
+        "Your sign-in has expired or was not started. Enter your name again to get a new code."));
 
   auto joined = flow_.verify(*session, code);
   if (!joined) return errorResponse(joined.error());
-  Response r = jsonResponse(200, {{"token", joined->token}, {"identity", joined->identity}, {"room", joined->room}});
+  Response r =
+      jsonResponse(200, {{"token", joined->token}, {"identity", joined->identity}, {"room", joined->room}});
   r.headers.emplace_back("Set-Cookie", SessionCookie::clearHeader(options_.cookieSecure));  // single use
   return r;
 }

@@ -2,9 +2,9 @@
 // Api: every HTTP route of roomgate, as a function from Request to Response.
 //   GET  /            the web client (and its assets: /app.js, /style.css, ...)
 //   GET  /healthz     {"status":"ok"}
-//   POST /login       {"username", "room"?, "channel"?} -> {"phone"|"email", "channel", "to"} + session cookie
-//   POST /verify      {"code"} + session cookie -> {"token", "identity", "room"}
-//   GET  /dev/outbox  the development outbox, newest first (only with --dev; 404 otherwise)
+//   POST /login       {"username", "room"?, "channel"?} -> {"phone"|"email", "channel", "to"} + session
+//   cookie POST /verify      {"code"} + session cookie -> {"token", "identity", "room"} GET  /dev/outbox  the
+//   development outbox, newest first (only with --dev; 404 otherwise)
 // Every failure is {"error": {"code", "message"}} with its status; this file is the one place where an
 // Error becomes a response.
 // Thread: the server's I/O thread only.
@@ -32,7 +32,8 @@ struct ApiOptions {
 
 class Api {
  public:
-  using OutboxLister = std::function<std::vector<delivery::OutboxEntry>(const std::optional<std::string>& to, int limit)>;
+  using OutboxLister =
+      std::function<std::vector<delivery::OutboxEntry>(const std::optional<std::string>& to, int limit)>;
 
   // All borrowed; `listOutbox` is only called with --dev.
   Api(app::JoinFlow& flow, const SessionCookie& cookie, const Clock& clock, OutboxLister listOutbox,

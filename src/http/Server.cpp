@@ -1,6 +1,6 @@
 // The only translation unit that includes Boost.Beast/Asio for HTTP (compile time: keep it that way).
-#include <utility>  // before Asio, for g++ 12
 #include "http/Server.hpp"
+#include <utility>  // before Asio, for g++ 12
 
 #include <spdlog/spdlog.h>
 
@@ -48,16 +48,18 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void onRead(beast::error_code ec) {
-    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::connection_reset ||
-        ec == asio::error::operation_aborted) {
+    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
       return close();
     }
     if (ec == bhttp::error::body_limit)
-      return refuse(Api::errorResponse({413, "body_too_large", "The request is too large; send at most 16 KiB.", {}}));
+      return refuse(
+          Api::errorResponse({413, "body_too_large", "The request is too large; send at most 16 KiB.", {}}));
     if (ec == bhttp::error::header_limit)
       return refuse(Api::errorResponse({431, "headers_too_large", "The request headers are too large.", {}}));
     if (ec)
-      return refuse(Api::errorResponse(Error::badRequest("bad_request", "The request is not valid HTTP/1.1.")));
+      return refuse(
+          Api::errorResponse(Error::badRequest("bad_request", "The request is not valid HTTP/1.1.")));
 
     auto& req = parser_->get();
     if (rtc_ && boost::beast::websocket::is_upgrade(req) && req.target() == "/rtc") {
@@ -81,7 +83,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void write(const Response& r, unsigned version, bool keepAlive, bool head, bool thenDrain = false) {
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), version);
+    auto res =
+        std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), version);
     res->set(bhttp::field::server, "roomgate");
     res->set(bhttp::field::content_type, r.contentType);
     for (const auto& [name, value] : r.headers) res->insert(name, value);
@@ -89,12 +92,14 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = r.body;
     res->prepare_payload();
     if (head) res->body().clear();  // Content-Length stays that of the GET
-    bhttp::async_write(stream_, *res, [self = shared_from_this(), res, keepAlive, thenDrain](beast::error_code ec, std::size_t) {
-      if (ec) return self->close();
-      if (thenDrain) return self->drain();
-      if (!keepAlive) return self->close();
-      self->readRequest();
-    });
+    bhttp::async_write(
+        stream_, *res,
+        [self = shared_from_this(), res, keepAlive, thenDrain](beast::error_code ec, std::size_t) {
+          if (ec) return self->close();
+          if (thenDrain) return self->drain();
+          if (!keepAlive) return self->close();
+          self->readRequest();
+        });
   }
 
   // Answers a request we will not process, then closes after draining what the client still sends.
@@ -104,11 +109,12 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.expires_after(kDrainTimeout);
-    stream_.async_read_some(asio::buffer(scratch_), [self = shared_from_this()](beast::error_code e, std::size_t n) {
-      self->drained_ += n;
-      if (e || self->drained_ > kMaxDrainBytes) return self->close();
-      self->drain();
-    });
+    stream_.async_read_some(asio::buffer(scratch_),
+                            [self = shared_from_this()](beast::error_code e, std::size_t n) {
+                              self->drained_ += n;
+                              if (e || self->drained_ > kMaxDrainBytes) return self->close();
+                              self->drain();
+                            });
   }
 
   void close() {
@@ -129,20 +135,23 @@ class Session : public std::enable_shared_from_this<Session> {
 
 tcp::endpoint parseEndpoint(const std::string& listen) {
   const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) throw std::runtime_error("listen address \"" + listen + "\" is not host:port");
+  if (colon == std::string::npos)
+    throw std::runtime_error("listen address \"" + listen + "\" is not host:port");
   std::string host = listen.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   if (host == "localhost") host = "127.0.0.1";
   beast::error_code ec;
   const auto address = asio::ip::make_address(host, ec);
-  if (ec) throw std::runtime_error("listen address \"" + listen + "\": \"" + host + "\" is not an IP address");
+  if (ec)
+    throw std::runtime_error("listen address \"" + listen + "\": \"" + host + "\" is not an IP address");
   return {address, static_cast<unsigned short>(std::stoi(listen.substr(colon + 1)))};
 }
 
 }  // namespace
 
 struct Server::Impl {
-  Impl(const std::string& listen, Api& a, rtc::RtcService* r) : api(a), rtc(r), acceptor(io), signals(io, SIGINT, SIGTERM) {
+  Impl(const std::string& listen, Api& a, rtc::RtcService* r)
+      : api(a), rtc(r), acceptor(io), signals(io, SIGINT, SIGTERM) {
     const auto endpoint = parseEndpoint(listen);
     beast::error_code ec;
     acceptor.open(endpoint.protocol(), ec);
@@ -173,7 +182,8 @@ struct Server::Impl {
     });
   }
 
-  void schedule(std::shared_ptr<asio::steady_timer> timer, std::chrono::milliseconds period, std::function<void()> task) {
+  void schedule(std::shared_ptr<asio::steady_timer> timer, std::chrono::milliseconds period,
+                std::function<void()> task) {
     timer->expires_after(period);
     timer->async_wait([this, timer, period, task = std::move(task)](beast::error_code ec) mutable {
       if (ec) return;
@@ -198,13 +208,19 @@ Server::Server(const std::string& listen, Api& api, rtc::RtcService* rtc)
     : impl_(std::make_unique<Impl>(listen, api, rtc)) {}
 Server::~Server() = default;
 
-uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+uint16_t Server::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
 
 void Server::every(std::chrono::milliseconds period, std::function<void()> task) {
   impl_->schedule(std::make_shared<asio::steady_timer>(impl_->io), period, std::move(task));
 }
 
-void Server::run() { impl_->io.run(); }
-void Server::stop() { asio::post(impl_->io, [this] { impl_->io.stop(); }); }
+void Server::run() {
+  impl_->io.run();
+}
+void Server::stop() {
+  asio::post(impl_->io, [this] { impl_->io.stop(); });
+}
 
 }  // namespace roomgate::http

@@ -42,11 +42,14 @@ std::optional<LoginSession> SessionCookie::open(std::string_view value, int64_t 
 }
 
 std::string SessionCookie::setHeader(std::string_view value, int64_t maxAgeSeconds, bool secure) {
-  return std::string(kSessionCookieName) + "=" + std::string(value) + "; Path=/; Max-Age=" +
-         std::to_string(maxAgeSeconds) + "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+  return std::string(kSessionCookieName) + "=" + std::string(value) +
+         "; Path=/; Max-Age=" + std::to_string(maxAgeSeconds) + "; HttpOnly; SameSite=Strict" +
+         (secure ? "; Secure" : "");
 }
 
-std::string SessionCookie::clearHeader(bool secure) { return setHeader("", 0, secure); }
+std::string SessionCookie::clearHeader(bool secure) {
+  return setHeader("", 0, secure);
+}
 
 std::optional<std::string_view> SessionCookie::fromCookieHeader(std::string_view header) {
   while (!header.empty()) {

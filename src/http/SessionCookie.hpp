@@ -18,7 +18,6 @@ inline constexpr std::string_view kSessionCookieName = "roomgate_session";
 // A cookie value longer than this is not ours; refused before any parsing.
 inline constexpr std::size_t kMaxSessionCookieBytes = 2048;
 
-
 class SessionCookie {
  public:
   // `key` signs the cookies (a sub-key of SECRET_KEY).

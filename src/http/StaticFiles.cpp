@@ -33,7 +33,9 @@ std::optional<Response> staticFile(std::string_view path) {
     Response r;
     r.contentType = std::string(contentTypeFor(path));
     r.body = std::string(asset.content);
-    r.headers = {{"Cache-Control", "no-cache"}, {"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}};
+    r.headers = {{"Cache-Control", "no-cache"},
+                 {"X-Content-Type-Options", "nosniff"},
+                 {"Referrer-Policy", "no-referrer"}};
     if (path.ends_with(".html")) {
       r.headers.emplace_back("Content-Security-Policy",
                              "default-src 'self'; img-src 'self' data:; media-src 'self' blob: mediastream:; "

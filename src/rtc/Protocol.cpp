@@ -5,14 +5,18 @@ namespace {
 
 using nlohmann::json;
 
-Error invalid(std::string message) { return Error::badRequest("invalid_message", std::move(message)); }
+Error invalid(std::string message) {
+  return Error::badRequest("invalid_message", std::move(message));
+}
 
 Outgoing share(const json& j) {
   return std::make_shared<const std::string>(j.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 json toJson(const ParticipantInfo& p) {
-  json j = {{"sid", p.sid}, {"identity", p.identity}, {"tracks", {{"audio", p.tracks.audio}, {"video", p.tracks.video}}}};
+  json j = {{"sid", p.sid},
+            {"identity", p.identity},
+            {"tracks", {{"audio", p.tracks.audio}, {"video", p.tracks.video}}}};
   if (!p.verifiedChannel.empty()) j["verified"] = {{"channel", p.verifiedChannel}, {"to", p.verifiedTo}};
   return j;
 }
@@ -36,7 +40,8 @@ Result<ClientMessage> parseClientMessage(std::string_view text) {
   if (t == "join") {
     auto token = optionalString(j, "token");
     if (!token) return token.error();
-    if (!token.value() || token.value()->empty()) return invalid("\"join\" needs the access token in \"token\".");
+    if (!token.value() || token.value()->empty())
+      return invalid("\"join\" needs the access token in \"token\".");
     auto room = optionalString(j, "room");
     if (!room) return room.error();
     auto resume = optionalString(j, "resume");
@@ -62,8 +67,9 @@ Result<ClientMessage> parseClientMessage(std::string_view text) {
   return invalid("Unknown message type \"" + t.substr(0, 32) + "\".");
 }
 
-Outgoing joinedMessage(const ParticipantInfo& self, const RoomInfo& room, const std::vector<ParticipantInfo>& others,
-                       const std::vector<IceServer>& iceServers, bool relayOnly) {
+Outgoing joinedMessage(const ParticipantInfo& self, const RoomInfo& room,
+                       const std::vector<ParticipantInfo>& others, const std::vector<IceServer>& iceServers,
+                       bool relayOnly) {
   json list = json::array();
   for (const auto& p : others) list.push_back(toJson(p));
   json servers = json::array();
@@ -77,7 +83,11 @@ Outgoing joinedMessage(const ParticipantInfo& self, const RoomInfo& room, const 
   }
   return share({{"type", "joined"},
                 {"participant", toJson(self)},
-                {"room", {{"sid", room.sid}, {"name", room.name}, {"type", room.type}, {"maxParticipants", room.maxParticipants}}},
+                {"room",
+                 {{"sid", room.sid},
+                  {"name", room.name},
+                  {"type", room.type},
+                  {"maxParticipants", room.maxParticipants}}},
                 {"participants", std::move(list)},
                 {"iceServers", std::move(servers)},
                 {"iceTransportPolicy", relayOnly ? "relay" : "all"}});
@@ -98,7 +108,9 @@ Outgoing signalMessage(std::string_view from, const nlohmann::json& signal) {
 }
 
 Outgoing tracksChangedMessage(std::string_view sid, const Tracks& tracks) {
-  return share({{"type", "tracksChanged"}, {"sid", sid}, {"tracks", {{"audio", tracks.audio}, {"video", tracks.video}}}});
+  return share({{"type", "tracksChanged"},
+                {"sid", sid},
+                {"tracks", {{"audio", tracks.audio}, {"video", tracks.video}}}});
 }
 
 Outgoing errorMessage(std::string_view code, std::string_view message) {

@@ -7,8 +7,12 @@
 namespace roomgate::rtc {
 namespace {
 // Rooms and identities match ignoring ASCII case, as the database's NOCASE columns do.
-std::string roomKey(std::string_view name) { return asciiLower(name); }
-bool sameIdentity(std::string_view a, std::string_view b) { return asciiLower(a) == asciiLower(b); }
+std::string roomKey(std::string_view name) {
+  return asciiLower(name);
+}
+bool sameIdentity(std::string_view a, std::string_view b) {
+  return asciiLower(a) == asciiLower(b);
+}
 }  // namespace
 
 void RoomRegistry::broadcast(Room& room, const Outgoing& message, const Participant* except) {
@@ -25,13 +29,16 @@ Result<Joined> RoomRegistry::join(Peer* peer, const JoinRequest& request) {
     room.info.sid = newSid_("RM");
   }
 
-  auto existing = std::find_if(room.members.begin(), room.members.end(),
-                               [&](Participant* p) { return sameIdentity(p->info.identity, request.identity); });
-  const bool resuming = existing != room.members.end() && request.resume && *request.resume == (*existing)->info.sid;
+  auto existing = std::find_if(room.members.begin(), room.members.end(), [&](Participant* p) {
+    return sameIdentity(p->info.identity, request.identity);
+  });
+  const bool resuming =
+      existing != room.members.end() && request.resume && *request.resume == (*existing)->info.sid;
   const std::size_t others = room.members.size() - (existing != room.members.end() ? 1 : 0);
   if (static_cast<int>(others) >= room.info.maxParticipants) {
     if (created) rooms_.erase(it);
-    return Error{4503, "room_full",
+    return Error{4503,
+                 "room_full",
                  room.info.name + " is full (" + std::to_string(room.info.maxParticipants) +
                      " participants). Try again when someone leaves.",
                  {}};
@@ -46,12 +53,14 @@ Result<Joined> RoomRegistry::join(Peer* peer, const JoinRequest& request) {
     p->peer = peer;
     p->tokenIssuedAt = request.tokenIssuedAt;
     byPeer_[peer] = std::move(owned);
-    old->close(CloseCode::kReplaced, "replaced", "This connection was replaced by a newer one from the same page.");
+    old->close(CloseCode::kReplaced, "replaced",
+               "This connection was replaced by a newer one from the same page.");
   } else if (existing != room.members.end()) {
     Participant* p = *existing;
     Peer* old = p->peer;
     remove(p, "replaced", /*announce=*/true);
-    old->close(CloseCode::kReplaced, "replaced", "You joined from another tab or device, so this one was disconnected.");
+    old->close(CloseCode::kReplaced, "replaced",
+               "You joined from another tab or device, so this one was disconnected.");
   }
 
   Joined out;
@@ -104,7 +113,8 @@ Status RoomRegistry::relay(Peer* peer, std::string_view toSid, const nlohmann::j
       return Ok{};
     }
   }
-  return Error::badRequest("unknown_participant", "There is no participant " + std::string(toSid.substr(0, 40)) + " in this room.");
+  return Error::badRequest("unknown_participant",
+                           "There is no participant " + std::string(toSid.substr(0, 40)) + " in this room.");
 }
 
 void RoomRegistry::setTracks(Peer* peer, const Tracks& tracks) {
@@ -125,7 +135,8 @@ std::size_t RoomRegistry::revoke(std::string_view identity, std::string_view roo
   for (Participant* p : victims) {
     Peer* peer = p->peer;
     remove(p, "revoked", /*announce=*/true);
-    peer->close(CloseCode::kForbidden, "token_revoked", "You were removed from the guest list for this room.");
+    peer->close(CloseCode::kForbidden, "token_revoked",
+                "You were removed from the guest list for this room.");
   }
   return victims.size();
 }

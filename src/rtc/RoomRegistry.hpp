@@ -33,7 +33,8 @@ struct Joined {
 class RoomRegistry {
  public:
   // `newSid(prefix)` makes participant ("PA") and room ("RM") SIDs.
-  explicit RoomRegistry(std::function<std::string(std::string_view prefix)> newSid) : newSid_(std::move(newSid)) {}
+  explicit RoomRegistry(std::function<std::string(std::string_view prefix)> newSid)
+      : newSid_(std::move(newSid)) {}
 
   // Adds `peer` to the room. The same identity already in the room is replaced: silently when `resume`
   // names its SID (a reconnect: the call goes on), otherwise with participantDisconnected("replaced") and

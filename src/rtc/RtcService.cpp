@@ -28,21 +28,25 @@ void RtcService::onText(Peer* peer, std::string_view text) {
   if (!parsed) return peer->close(CloseCode::kBadMessage, parsed.error().code, parsed.error().message);
   const bool joined = registry_.joined(peer);
   if (const auto* m = std::get_if<JoinMessage>(&*parsed)) {
-    if (joined) return peer->close(CloseCode::kBadMessage, "invalid_message", "This connection has joined already.");
+    if (joined)
+      return peer->close(CloseCode::kBadMessage, "invalid_message", "This connection has joined already.");
     return join(peer, *m);
   }
   if (!joined)
-    return peer->close(CloseCode::kBadMessage, "join_first", "The first message must be a join with your access token.");
-  std::visit(Overloaded{
-                 [&](const JoinMessage&) {},
-                 [&](const SignalMessage& m) {
-                   auto relayed = registry_.relay(peer, m.to, m.signal);
-                   // A participant who just left is a race, not a protocol error: tell, don't close.
-                   if (!relayed) peer->send(errorMessage(relayed.error().code, relayed.error().message));
-                 },
-                 [&](const TracksMessage& m) { registry_.setTracks(peer, {m.audio, m.video}); },
-                 [&](const LeaveMessage&) { registry_.leave(peer, "left"); },
-                 [&](const PingMessage&) { peer->send(pongMessage()); }},
+    return peer->close(CloseCode::kBadMessage, "join_first",
+                       "The first message must be a join with your access token.");
+  std::visit(Overloaded{[&](const JoinMessage&) {},
+                        [&](const SignalMessage& m) {
+                          auto relayed = registry_.relay(peer, m.to, m.signal);
+                          // A participant who just left is a race, not a protocol error: tell, don't close.
+                          if (!relayed)
+                            peer->send(errorMessage(relayed.error().code, relayed.error().message));
+                        },
+                        [&](const TracksMessage& m) {
+                          registry_.setTracks(peer, {m.audio, m.video});
+                        },
+                        [&](const LeaveMessage&) { registry_.leave(peer, "left"); },
+                        [&](const PingMessage&) { peer->send(pongMessage()); }},
              *parsed);
 }
 
@@ -50,7 +54,8 @@ void RtcService::join(Peer* peer, const JoinMessage& m) {
   auto claims = tokens_.verify(m.token, m.room ? std::optional<std::string_view>(*m.room) : std::nullopt);
   if (!claims) {
     const auto& e = claims.error();
-    return peer->close(e.code == "token_room" ? CloseCode::kForbidden : CloseCode::kBadToken, e.code, e.message);
+    return peer->close(e.code == "token_room" ? CloseCode::kForbidden : CloseCode::kBadToken, e.code,
+                       e.message);
   }
   if (auto wm = lookups_.revokedBefore(claims->identity, claims->room); wm && claims->issuedAt <= *wm)
     return peer->close(CloseCode::kForbidden, "token_revoked",
@@ -58,15 +63,19 @@ void RtcService::join(Peer* peer, const JoinMessage& m) {
   const RoomSettings settings = lookups_.room(claims->room);
   const Verified verified = lookups_.verified(claims->identity);
   JoinRequest request{claims->identity, {"", claims->room, settings.type, settings.maxParticipants},
-                      claims->issuedAt, m.resume, verified.channel, verified.to};
+                      claims->issuedAt, m.resume,
+                      verified.channel, verified.to};
   auto joined = registry_.join(peer, request);
   if (!joined) return peer->close(CloseCode::kRoomFull, joined.error().code, joined.error().message);
-  const auto servers = iceServersFor(ice_, claims->identity, unixSeconds(clock_.now()), kTurnCredentialTtl.count());
+  const auto servers =
+      iceServersFor(ice_, claims->identity, unixSeconds(clock_.now()), kTurnCredentialTtl.count());
   peer->send(joinedMessage(joined->self, joined->room, joined->others, servers, ice_.relayOnly));
   spdlog::debug("{} joined {} as {}", claims->identity, claims->room, joined->self.sid);
 }
 
-void RtcService::onClosed(Peer* peer, std::string_view reason) { registry_.leave(peer, reason); }
+void RtcService::onClosed(Peer* peer, std::string_view reason) {
+  registry_.leave(peer, reason);
+}
 
 std::size_t RtcService::revoke(std::string_view identity, std::string_view room, int64_t revokedBefore) {
   const std::size_t n = registry_.revoke(identity, room, revokedBefore);

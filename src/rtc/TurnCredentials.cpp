@@ -13,7 +13,8 @@ std::string turnCredential(std::string_view secret, std::string_view username) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
   unsigned int len = 0;
   CHECK(HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()),
-             reinterpret_cast<const unsigned char*>(username.data()), username.size(), mac.data(), &len) != nullptr);
+             reinterpret_cast<const unsigned char*>(username.data()), username.size(), mac.data(),
+             &len) != nullptr);
   std::array<unsigned char, 64> b64{};
   const int n = EVP_EncodeBlock(b64.data(), mac.data(), static_cast<int>(len));
   return std::string(reinterpret_cast<const char*>(b64.data()), static_cast<std::size_t>(n));

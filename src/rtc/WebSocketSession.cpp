@@ -24,7 +24,9 @@ using tcp = asio::ip::tcp;
 class Session final : public Peer, public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, RtcService& service)
-      : ws_(std::move(socket)), service_(service), joinTimer_(ws_.get_executor()),
+      : ws_(std::move(socket)),
+        service_(service),
+        joinTimer_(ws_.get_executor()),
         limiter_(kMaxMessagesPerSecond, kMessageBurst) {}
 
   ~Session() override { service_.onClosed(this, "closed"); }
@@ -82,7 +84,8 @@ class Session final : public Peer, public std::enable_shared_from_this<Session> 
   }
 
   void read() {
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
+    ws_.async_read(buffer_,
+                   [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
   }
 
   void onRead(beast::error_code ec) {
@@ -114,23 +117,25 @@ class Session final : public Peer, public std::enable_shared_from_this<Session> 
   void write() {
     writing_ = true;
     ws_.text(true);
-    ws_.async_write(asio::buffer(*queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->writing_ = false;
-      if (ec) {
-        self->queue_.clear();
-        return;
-      }
-      if (!self->queue_.empty()) self->queue_.pop_front();
-      if (!self->queue_.empty()) return self->write();
-      if (self->closing_) self->doClose(self->closeCode_, self->closeReason_);
-    });
+    ws_.async_write(asio::buffer(*queue_.front()),
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      self->writing_ = false;
+                      if (ec) {
+                        self->queue_.clear();
+                        return;
+                      }
+                      if (!self->queue_.empty()) self->queue_.pop_front();
+                      if (!self->queue_.empty()) return self->write();
+                      if (self->closing_) self->doClose(self->closeCode_, self->closeReason_);
+                    });
   }
 
   void doClose(CloseCode code, std::string_view reason) {
     if (closeSent_) return;
     closeSent_ = true;
     joinTimer_.cancel();
-    websocket::close_reason cr(static_cast<websocket::close_code>(code), beast::string_view(reason.data(), reason.size()));
+    websocket::close_reason cr(static_cast<websocket::close_code>(code),
+                               beast::string_view(reason.data(), reason.size()));
     ws_.async_close(cr, [self = shared_from_this()](beast::error_code) {});
   }
 

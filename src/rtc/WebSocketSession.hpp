@@ -1,9 +1,9 @@
 #pragma once
 // The signaling WebSocket (Boost.Beast). Included only by http/Server.cpp (which hands over upgraded
 // connections) and rtc/WebSocketSession.cpp: Beast stays in few translation units.
-#include <utility>  // before Asio, for g++ 12
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http.hpp>
+#include <utility>  // before Asio, for g++ 12
 
 namespace roomgate::rtc {
 
@@ -11,6 +11,7 @@ class RtcService;
 
 // Accepts the WebSocket upgrade in `request` on `socket` and runs the session until it closes.
 void startWebSocketSession(boost::asio::ip::tcp::socket socket,
-                           boost::beast::http::request<boost::beast::http::string_body> request, RtcService& service);
+                           boost::beast::http::request<boost::beast::http::string_body> request,
+                           RtcService& service);
 
 }  // namespace roomgate::rtc

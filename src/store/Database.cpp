@@ -33,7 +33,8 @@ Statement::~Statement() {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-  if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+  if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) !=
+      SQLITE_OK)
     fail(db_, "bind");
   return *this;
 }
@@ -42,7 +43,8 @@ Statement& Statement::bind(int index, int64_t value) {
   return *this;
 }
 Statement& Statement::bindBlob(int index, std::span<const std::byte> blob) {
-  if (sqlite3_bind_blob(stmt_, index, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+  if (sqlite3_bind_blob(stmt_, index, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT) !=
+      SQLITE_OK)
     fail(db_, "bind");
   return *this;
 }
@@ -73,14 +75,19 @@ std::optional<std::string> Statement::optText(int col) const {
   if (isNull(col)) return std::nullopt;
   return text(col);
 }
-int64_t Statement::integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+int64_t Statement::integer(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
 std::string Statement::blob(int col) const {
   const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
   return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
 }
-bool Statement::isNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+bool Statement::isNull(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
 
-Database::Database(const std::string& path, DatabaseOptions options) : path_(path), writeLock_(writeLockFor(path)) {
+Database::Database(const std::string& path, DatabaseOptions options)
+    : path_(path), writeLock_(writeLockFor(path)) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     std::string msg = "cannot open database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory");
@@ -127,8 +134,12 @@ void Database::exec(std::string_view sql) {
   }
 }
 
-int64_t Database::lastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
-int Database::changes() const { return sqlite3_changes(db_); }
+int64_t Database::lastInsertRowId() const {
+  return sqlite3_last_insert_rowid(db_);
+}
+int Database::changes() const {
+  return sqlite3_changes(db_);
+}
 
 int Database::schemaVersion() {
   auto st = prepare("PRAGMA user_version");
@@ -151,7 +162,9 @@ void Database::migrate() {
   }
 }
 
-Transaction::Transaction(Database& db) : db_(db), lock_(*db.writeLock_) { db_.prepare("BEGIN IMMEDIATE").run(); }
+Transaction::Transaction(Database& db) : db_(db), lock_(*db.writeLock_) {
+  db_.prepare("BEGIN IMMEDIATE").run();
+}
 Transaction::~Transaction() {
   if (!done_) {
     try {

@@ -6,11 +6,15 @@ void OutboxRepository::append(std::span<const delivery::OutboxEntry> entries) {
   Transaction tx(db_);
   for (const auto& e : entries) {
     auto st = db_.prepare(
-        "INSERT INTO outbox (verification_sid, to_address, channel, body, code, status, error, queued_at, sent_at)"
+        "INSERT INTO outbox (verification_sid, to_address, channel, body, code, status, error, queued_at, "
+        "sent_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     st.bind(1, e.verificationSid).bind(2, e.to).bind(3, e.channel).bind(4, e.body).bind(5, e.code);
     st.bind(6, e.status).bind(7, e.error).bind(8, e.queuedAt);
-    if (e.sentAt) st.bind(9, *e.sentAt); else st.bindNull(9);
+    if (e.sentAt)
+      st.bind(9, *e.sentAt);
+    else
+      st.bindNull(9);
     st.run();
   }
   tx.commit();
@@ -18,9 +22,10 @@ void OutboxRepository::append(std::span<const delivery::OutboxEntry> entries) {
 
 std::vector<delivery::OutboxEntry> OutboxRepository::list(const std::optional<std::string>& to, int limit) {
   constexpr std::string_view kSelect =
-      "SELECT id, verification_sid, to_address, channel, body, code, status, error, queued_at, sent_at FROM outbox ";
-  auto st = db_.prepare(std::string(kSelect) + (to ? "WHERE to_address = ? ORDER BY id DESC LIMIT ?"
-                                                   : "ORDER BY id DESC LIMIT ?"));
+      "SELECT id, verification_sid, to_address, channel, body, code, status, error, queued_at, sent_at FROM "
+      "outbox ";
+  auto st = db_.prepare(std::string(kSelect) +
+                        (to ? "WHERE to_address = ? ORDER BY id DESC LIMIT ?" : "ORDER BY id DESC LIMIT ?"));
   int i = 1;
   if (to) st.bind(i++, *to);
   st.bind(i, int64_t{limit});

@@ -10,11 +10,14 @@ std::optional<std::string> SettingsRepository::get(const std::string& key) {
 }
 
 void SettingsRepository::set(const std::string& key, const std::string& value) {
-  auto st = db_.prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  auto st = db_.prepare(
+      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
+      "excluded.value");
   st.bind(1, key).bind(2, value).run();
 }
 
-std::string SettingsRepository::getOrCreate(const std::string& key, const std::function<std::string()>& make) {
+std::string SettingsRepository::getOrCreate(const std::string& key,
+                                            const std::function<std::string()>& make) {
   Transaction tx(db_);
   if (auto v = get(key)) return *v;
   std::string value = make();

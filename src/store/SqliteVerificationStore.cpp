@@ -84,7 +84,8 @@ std::optional<std::pair<std::string, std::string>> SqliteVerificationStore::last
   int64_t bestAt = -1;
   for (const auto& d : destinations) {
     auto st = db_.prepare(
-        "SELECT channel, destination, created_at FROM verifications WHERE destination = ? AND status = 'approved' "
+        "SELECT channel, destination, created_at FROM verifications WHERE destination = ? AND status = "
+        "'approved' "
         "ORDER BY created_at DESC LIMIT 1");
     st.bind(1, d);
     if (st.step() && st.integer(2) > bestAt) {
@@ -100,7 +101,8 @@ std::size_t SqliteVerificationStore::prune(int64_t before) {
   Transaction tx(db_);
   {
     // Approved ones are kept a day longer: they say how a guest in a call proved who they are.
-    auto st = db_.prepare("DELETE FROM verifications WHERE expires_at < ? AND (status != 'approved' OR expires_at < ?)");
+    auto st = db_.prepare(
+        "DELETE FROM verifications WHERE expires_at < ? AND (status != 'approved' OR expires_at < ?)");
     st.bind(1, before).bind(2, before - 86400).run();
     removed += static_cast<std::size_t>(db_.changes());
   }

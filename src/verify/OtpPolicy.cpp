@@ -11,17 +11,21 @@ namespace roomgate::verify {
 
 std::string_view toString(VerificationStatus s) {
   switch (s) {
-    case VerificationStatus::kPending: return "pending";
-    case VerificationStatus::kApproved: return "approved";
-    case VerificationStatus::kMaxAttempts: return "max_attempts_reached";
-    case VerificationStatus::kCanceled: return "canceled";
+    case VerificationStatus::kPending:
+      return "pending";
+    case VerificationStatus::kApproved:
+      return "approved";
+    case VerificationStatus::kMaxAttempts:
+      return "max_attempts_reached";
+    case VerificationStatus::kCanceled:
+      return "canceled";
   }
   return "pending";
 }
 
 std::optional<VerificationStatus> parseVerificationStatus(std::string_view s) {
-  for (auto v : {VerificationStatus::kPending, VerificationStatus::kApproved, VerificationStatus::kMaxAttempts,
-                 VerificationStatus::kCanceled})
+  for (auto v : {VerificationStatus::kPending, VerificationStatus::kApproved,
+                 VerificationStatus::kMaxAttempts, VerificationStatus::kCanceled})
     if (toString(v) == s) return v;
   return std::nullopt;
 }
@@ -50,7 +54,8 @@ StartDecision decideStart(const VerificationRecord* live, std::span<const int64_
 
 CheckDecision decideCheck(const VerificationRecord* r, bool codeMatches, int64_t now) {
   if (!r || r->status == VerificationStatus::kApproved || r->status == VerificationStatus::kCanceled ||
-      now >= r->expiresAt) return {CheckOutcome::kNotFound, 0};
+      now >= r->expiresAt)
+    return {CheckOutcome::kNotFound, 0};
   if (r->status == VerificationStatus::kMaxAttempts || r->checks >= kMaxChecks)
     return {CheckOutcome::kTooManyChecks, 0};
   const int used = r->checks + 1;
@@ -76,7 +81,8 @@ std::string drawCode(Random& source, int digits) {
   }
   v %= bound;
   std::string code(static_cast<std::size_t>(digits), '0');
-  for (int i = digits - 1; i >= 0; --i, v /= 10) code[static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
+  for (int i = digits - 1; i >= 0; --i, v /= 10)
+    code[static_cast<std::size_t>(i)] = static_cast<char>('0' + v % 10);
   return code;
 }
 

@@ -87,10 +87,17 @@ Checked Verifier::check(std::string_view sid, std::string_view code) {
     if (!r || d.outcome == CheckOutcome::kNotFound) return;
     const int checks = r->checks + (r->checks < kMaxChecks ? 1 : 0);
     switch (d.outcome) {
-      case CheckOutcome::kApproved: store_.update(sid, VerificationStatus::kApproved, checks); break;
-      case CheckOutcome::kWrongCode: store_.update(sid, VerificationStatus::kPending, checks); break;
-      case CheckOutcome::kTooManyChecks: store_.update(sid, VerificationStatus::kMaxAttempts, checks); break;
-      case CheckOutcome::kNotFound: break;
+      case CheckOutcome::kApproved:
+        store_.update(sid, VerificationStatus::kApproved, checks);
+        break;
+      case CheckOutcome::kWrongCode:
+        store_.update(sid, VerificationStatus::kPending, checks);
+        break;
+      case CheckOutcome::kTooManyChecks:
+        store_.update(sid, VerificationStatus::kMaxAttempts, checks);
+        break;
+      case CheckOutcome::kNotFound:
+        break;
     }
   });
   return out;

@@ -164,7 +164,7 @@ test('mabel signs in through the page, sees her masked number, her room and her 
   // The local preview plays the (fake) camera.
   await page.waitForFunction(
     () => {
-      const video = document.querySelector('video');
+      const video = document.querySelector('video#preview');
       return (
         video?.srcObject instanceof MediaStream &&
         video.srcObject.getVideoTracks().some((track) => track.readyState === 'live') &&
@@ -174,8 +174,12 @@ test('mabel signs in through the page, sees her masked number, her room and her 
     null,
     { timeout: WAIT_MS },
   );
-  const video = page.locator('video');
+  const video = page.locator('video#preview');
   assert.equal(await video.evaluate((v) => v.muted && v.autoplay && v.playsInline), true);
+
+  // In the call, alone: her own tile plays the camera.
+  assert.equal(await textMatching(call.locator('#call-count'), /online/), '1 participant online.');
+  await page.waitForFunction(() => document.querySelector('#tiles > li[data-local="true"] video')?.videoWidth > 0, null, { timeout: WAIT_MS });
 
   await mkdir(path.dirname(SCREENSHOT), { recursive: true });
   await sleep(300); // a few frames, so the picture is not the first black one
@@ -225,7 +229,7 @@ test('an unknown name gets the same "sent" message, and then every code is wrong
   assertNoProblems(problems);
 });
 
-test('keyboard only: Tab to the name, Enter, type the code, Enter, Tab to Leave', async (t) => {
+test('keyboard only: Tab to the name, Enter, type the code, Enter, Tab through the call controls to Leave', async (t) => {
   const { server, page, problems } = await openPage(t);
 
   await page.evaluate(() => document.activeElement?.blur());
@@ -249,6 +253,21 @@ test('keyboard only: Tab to the name, Enter, type the code, Enter, Tab to Leave'
   assert.equal(await textMatching(callView(page).getByRole('heading'), /You're in/), "You're in, mabel");
   assert.ok(await page.evaluate(() => document.activeElement?.closest('#call') !== null), 'focus moves into the joined view');
 
+  await page.waitForFunction(() => window.roomgate?.sid() != null, null, { timeout: WAIT_MS });
+  const stops = [];
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press('Tab');
+    stops.push(await focused(page));
+  }
+  assert.deepEqual(stops, ['Mute', 'Stop video', 'Leave'], 'the call controls, in order');
+  // The microphone toggles from the keyboard too.
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Enter');
+  assert.equal(await focused(page), 'Unmute');
+  await page.keyboard.press('Space');
+  assert.equal(await focused(page), 'Mute');
+  await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
   assert.equal(await focused(page), 'Leave');
   await page.keyboard.press('Enter');

@@ -92,7 +92,9 @@ TEST_F(ApiErrors, WrongCodeIs401WithTriesLeftAndTheSixthCheckIs429) {
     auto r = http.post("/verify", json({{"code", wrong}}).dump());
     EXPECT_EQ(r.status, 401);
     EXPECT_EQ(errorCode(r), "wrong_code");
-    EXPECT_NE(r.body.find(std::to_string(left) + (left == 1 ? " try left" : " tries left")), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find(std::to_string(left) + (left == 1 ? " try left" : " tries left")),
+              std::string::npos)
+        << r.body;
   }
   auto fifth = http.post("/verify", json({{"code", wrong}}).dump());
   EXPECT_EQ(fifth.status, 429);
@@ -106,9 +108,11 @@ TEST_F(ApiErrors, WrongCodeIs401WithTriesLeftAndTheSixthCheckIs429) {
 
 TEST_F(ApiErrors, ACodeThatIsNotDigitsIs400AndCostsNoAttempt) {
   ASSERT_EQ(http.post("/login", R"({"username": "tommy"})").status, 200);
-  for (int i = 0; i < 6; ++i) EXPECT_EQ(errorCode(http.post("/verify", R"({"code": "12ab56"})")), "invalid_code");
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(errorCode(http.post("/verify", R"({"code": "12ab56"})")), "invalid_code");
   const std::string code = server_->codeFor("+18005556789");
-  EXPECT_EQ(http.post("/verify", json({{"code", code.substr(0, 3) + " " + code.substr(3)}}).dump()).status, 200);
+  EXPECT_EQ(http.post("/verify", json({{"code", code.substr(0, 3) + " " + code.substr(3)}}).dump()).status,
+            200);
 }
 
 TEST_F(ApiErrors, UnknownRouteIs404AndWrongMethodIs405) {
@@ -149,7 +153,9 @@ TEST(ApiLimits, SixthSendToOneNumberInTenMinutesIs429WithRetryAfter) {
 TEST(ApiLimits, DeliveryUnavailableIs503AndSpendsNothing) {
   // Outside --dev with no SMS provider configured, nothing can carry the code.
   ServerProcess server({.dev = false, .env = {{"SECRET_KEY", std::string(64, 'k')}}});
-  ASSERT_EQ(server.cli({"participants", "add", "mabel", "--phone", "+18005554321", "--room", "My Room"}).exitCode, 0);
+  ASSERT_EQ(
+      server.cli({"participants", "add", "mabel", "--phone", "+18005554321", "--room", "My Room"}).exitCode,
+      0);
   HttpClient http(server.baseUrl());
   for (int i = 0; i < 7; ++i) {  // more than the send limit: refused sends are not counted
     auto r = http.post("/login", R"({"username": "mabel"})");

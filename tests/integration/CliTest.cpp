@@ -5,9 +5,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/Encoding.hpp"
 #include "support/Fakes.hpp"
 #include "support/Process.hpp"
-#include "common/Encoding.hpp"
 #include "token/AccessToken.hpp"
 
 namespace roomgate {
@@ -18,7 +18,8 @@ using testing::TempDir;
 
 class Cli : public ::testing::Test {
  protected:
-  testing::CommandResult run(std::vector<std::string> args, const std::map<std::string, std::string>& env = {}) {
+  testing::CommandResult run(std::vector<std::string> args,
+                             const std::map<std::string, std::string>& env = {}) {
     args.push_back("--db");
     args.push_back(dir_.file("guests.db"));
     return runRoomgate(args, dir_.path().string(), env);
@@ -51,7 +52,8 @@ TEST_F(Cli, AnInvalidPhoneIsRefusedWithAClearMessage) {
 }
 
 TEST_F(Cli, ImportAppliesTheWholeFileOrNothing) {
-  write("good.csv", "identity,phone,email,rooms\nada,+14155550100,,My Room\ngrace,,grace@example.com,My Room;Lab\n");
+  write("good.csv",
+        "identity,phone,email,rooms\nada,+14155550100,,My Room\ngrace,,grace@example.com,My Room;Lab\n");
   auto ok = run({"participants", "import", dir_.file("good.csv")});
   ASSERT_EQ(ok.exitCode, 0) << ok.err;
   EXPECT_NE(ok.out.find("Imported 2"), std::string::npos);
@@ -70,7 +72,8 @@ TEST_F(Cli, TokenCommandMintsTheSameTokenAsTheLibrary) {
   const std::map<std::string, std::string> env = {{"TWILIO_ACCOUNT_SID", "AC0123"},
                                                   {"TWILIO_API_KEY_SID", "SK0123"},
                                                   {"TWILIO_API_KEY_SECRET", "cli-secret"}};
-  auto r = run({"token", "--identity", "mabel", "--room", "My Room", "--ttl", "600", "--at", "1700000000"}, env);
+  auto r =
+      run({"token", "--identity", "mabel", "--room", "My Room", "--ttl", "600", "--at", "1700000000"}, env);
   ASSERT_EQ(r.exitCode, 0) << r.err;
   SystemClock clock;
   token::TokenMinter minter({"AC0123", "SK0123", "cli-secret"}, clock);
@@ -80,8 +83,9 @@ TEST_F(Cli, TokenCommandMintsTheSameTokenAsTheLibrary) {
 }
 
 TEST_F(Cli, ServeRefusesAWeakSecretOutsideDevAndSaysHowToMakeOne) {
-  for (const std::map<std::string, std::string>& env :
-       {std::map<std::string, std::string>{}, {{"SECRET_KEY", "super-secret"}}, {{"SECRET_KEY", "too-short"}}}) {
+  for (const std::map<std::string, std::string>& env : {std::map<std::string, std::string>{},
+                                                        {{"SECRET_KEY", "super-secret"}},
+                                                        {{"SECRET_KEY", "too-short"}}}) {
     auto r = run({"serve", "--listen", "127.0.0.1:0"}, env);
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("SECRET_KEY"), std::string::npos) << r.err;
@@ -122,7 +126,8 @@ TEST(ServeConfig, TheTutorialsDotEnvIsAcceptedInDevAndItsApiKeySignsTokens) {
   auto v = http.post("/verify", nlohmann::json({{"code", server.codeFor("+18005554321")}}).dump());
   ASSERT_EQ(v.status, 200) << v.body;
   const auto token = nlohmann::json::parse(v.body)["token"].get<std::string>();
-  const auto payload = nlohmann::json::parse(base64UrlDecode(token.substr(token.find('.') + 1, token.rfind('.') - token.find('.') - 1)).value());
+  const auto payload = nlohmann::json::parse(
+      base64UrlDecode(token.substr(token.find('.') + 1, token.rfind('.') - token.find('.') - 1)).value());
   EXPECT_EQ(payload["iss"], "SKxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
   EXPECT_EQ(payload["sub"], "ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
 }

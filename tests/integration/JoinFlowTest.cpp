@@ -23,7 +23,9 @@ const std::map<std::string, std::string> kCredentials = {
     {"TWILIO_API_KEY_SECRET", "integration-test-api-key-secret-0123456789"},
 };
 
-json body(const testing::HttpResponse& r) { return json::parse(r.body); }
+json body(const testing::HttpResponse& r) {
+  return json::parse(r.body);
+}
 
 TEST(JoinFlow, GuestAddedByTheCliGetsACodeAndATokenForTheirRoom) {
   ServerProcess server({.dev = true, .env = kCredentials});
@@ -62,7 +64,10 @@ TEST(JoinFlow, GuestAddedByTheCliGetsACodeAndATokenForTheirRoom) {
 
 TEST(JoinFlow, LoginMayPickAnotherOfTheGuestsRoomsButNotSomeoneElses) {
   ServerProcess server;
-  ASSERT_EQ(server.cli({"participants", "add", "ada", "--phone", "+14155550100", "--room", "A", "--room", "B"}).exitCode, 0);
+  ASSERT_EQ(
+      server.cli({"participants", "add", "ada", "--phone", "+14155550100", "--room", "A", "--room", "B"})
+          .exitCode,
+      0);
   HttpClient browser(server.baseUrl());
   ASSERT_EQ(browser.post("/login", R"({"username":"ada","room":"b"})").status, 200);
   auto ok = browser.post("/verify", json({{"code", server.codeFor("+14155550100")}}).dump());

@@ -49,11 +49,10 @@ TEST_P(TokenCompatTest, MintsTheSameBytesAsTheNpmTwilioPackage) {
                                           << "installed. Run scripts/install-deps.";
   ASSERT_TRUE(fs::exists(kScript)) << kScript << " is missing.";
 
-  const testing::CommandResult npm =
-      testing::runProgram({"node", kScript.string(), kCredentials.accountSid, kCredentials.apiKeySid,
-                           kCredentials.apiKeySecret, c.identity, c.room, std::to_string(c.ttlSeconds),
-                           std::to_string(c.issuedAt)},
-                          kSourceDir.string());
+  const testing::CommandResult npm = testing::runProgram(
+      {"node", kScript.string(), kCredentials.accountSid, kCredentials.apiKeySid, kCredentials.apiKeySecret,
+       c.identity, c.room, std::to_string(c.ttlSeconds), std::to_string(c.issuedAt)},
+      kSourceDir.string());
   ASSERT_EQ(npm.exitCode, 0) << "node " << kScript << " failed: " << npm.err
                              << "\n(node and tests/node_modules come from scripts/install-deps)";
   ASSERT_FALSE(npm.out.empty());

@@ -121,18 +121,25 @@ HttpClient::HttpClient(std::string baseUrl) : base_(std::move(baseUrl)), curl_(c
   curl_easy_setopt(curl_, CURLOPT_TIMEOUT, 10L);
   curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
 }
-HttpClient::~HttpClient() { curl_easy_cleanup(curl_); }
+HttpClient::~HttpClient() {
+  curl_easy_cleanup(curl_);
+}
 
-void HttpClient::clearCookies() { curl_easy_setopt(curl_, CURLOPT_COOKIELIST, "ALL"); }
+void HttpClient::clearCookies() {
+  curl_easy_setopt(curl_, CURLOPT_COOKIELIST, "ALL");
+}
 
-HttpResponse HttpClient::get(const std::string& path) { return perform("GET", path, nullptr, "", {}); }
-HttpResponse HttpClient::post(const std::string& path, const std::string& body, const std::string& contentType,
-                              const std::vector<std::string>& extraHeaders) {
+HttpResponse HttpClient::get(const std::string& path) {
+  return perform("GET", path, nullptr, "", {});
+}
+HttpResponse HttpClient::post(const std::string& path, const std::string& body,
+                              const std::string& contentType, const std::vector<std::string>& extraHeaders) {
   return perform("POST", path, &body, contentType, extraHeaders);
 }
 
 HttpResponse HttpClient::perform(const std::string& method, const std::string& path, const std::string* body,
-                                 const std::string& contentType, const std::vector<std::string>& extraHeaders) {
+                                 const std::string& contentType,
+                                 const std::vector<std::string>& extraHeaders) {
   HttpResponse r;
   const std::string url = base_ + path;
   curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
@@ -159,7 +166,9 @@ HttpResponse HttpClient::perform(const std::string& method, const std::string& p
   return r;
 }
 
-FakeTime::FakeTime(const std::string& file) : file_(file) { set("+0"); }
+FakeTime::FakeTime(const std::string& file) : file_(file) {
+  set("+0");
+}
 void FakeTime::set(const std::string& offset) {
   std::ofstream(file_, std::ios::trunc) << offset << "\n";
 }
@@ -176,7 +185,9 @@ ServerProcess::ServerProcess(ServerOptions options)
   start();
 }
 
-ServerProcess::~ServerProcess() { stop(); }
+ServerProcess::~ServerProcess() {
+  stop();
+}
 
 void ServerProcess::start() {
   std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:0", "--db", dbPath()};
@@ -187,7 +198,8 @@ void ServerProcess::start() {
   const std::string out = dir_.file("stdout.txt");
   std::ofstream(out, std::ios::trunc).close();
   pid_ = spawnProgram(roomgateArgv(args), dir(), env, out, dir_.file("stderr.txt"));
-  if (pid_ < 0) throw std::runtime_error(std::string("cannot start ") + ROOMGATE_BINARY + ": " + std::strerror(-pid_));
+  if (pid_ < 0)
+    throw std::runtime_error(std::string("cannot start ") + ROOMGATE_BINARY + ": " + std::strerror(-pid_));
   const std::regex listening(R"(listening on (http://127\.0\.0\.1:\d+))");
   const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -220,7 +232,9 @@ void ServerProcess::restart() {
   start();
 }
 
-std::string ServerProcess::log() const { return readFile(dir_.file("stderr.txt")); }
+std::string ServerProcess::log() const {
+  return readFile(dir_.file("stderr.txt"));
+}
 
 CommandResult ServerProcess::cli(std::vector<std::string> args) const {
   args.push_back("--db");

@@ -37,6 +37,21 @@ async function addGuests(dir, db, guests) {
   }
 }
 
+/** Runs `roomgate ARGS...` (the CLI) in `dir` with the clean environment; resolves to its stdout. */
+export async function roomgate(args, { dir = tmpdir(), env = {} } = {}) {
+  const { stdout } = await promisify(execFile)(binary, args, { cwd: dir, env: { ...cleanEnv(), ...env } });
+  return stdout;
+}
+
+// Creates rooms with `roomgate rooms add` before the server starts. Each room: {name, type?, maxParticipants?}.
+async function addRooms(dir, db, rooms) {
+  for (const r of rooms) {
+    const args = ['rooms', 'add', r.name, '--type', r.type ?? 'peer-to-peer', '--db', db];
+    if (r.maxParticipants !== undefined) args.push('--max-participants', String(r.maxParticipants));
+    await roomgate(args, { dir });
+  }
+}
+
 async function waitForHealth(baseUrl, deadline) {
   for (;;) {
     try {
@@ -52,9 +67,11 @@ async function waitForHealth(baseUrl, deadline) {
 
 /**
  * Starts `roomgate serve --dev` on a free port with a fresh temporary directory and database.
- * Returns {baseUrl, dir, db, logs(), stop()}; stop() sends SIGTERM and removes the directory.
+ * `guests` and `rooms` are added first; `env` is added to the server's (otherwise clean) environment.
+ * Returns {baseUrl, wsUrl, dir, db, logs(), cli(args), token(identity, room, options), stop()};
+ * stop() sends SIGTERM and removes the directory.
  */
-export async function startServer({ guests = [] } = {}) {
+export async function startServer({ guests = [], rooms = [], env = {} } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'roomgate-e2e-'));
   const db = path.join(dir, 'roomgate.db');
   let child = null;
@@ -71,11 +88,12 @@ export async function startServer({ guests = [] } = {}) {
   };
 
   try {
+    await addRooms(dir, db, rooms);
     await addGuests(dir, db, guests);
     // cwd is the temporary directory, so no stray .env is read.
     child = spawn(binary, ['serve', '--dev', '--listen', '127.0.0.1:0', '--db', db], {
       cwd: dir,
-      env: cleanEnv(),
+      env: { ...cleanEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stderr.setEncoding('utf8');
@@ -104,7 +122,16 @@ export async function startServer({ guests = [] } = {}) {
       });
     });
     await waitForHealth(baseUrl, deadline);
-    return { baseUrl, dir, db, logs: () => stderr, stop };
+    // The CLI against the server's own database: same guest list, same signing credentials.
+    const cli = (args) => roomgate([...args, '--db', db], { dir });
+    const token = async (identity, room, { at, ttl } = {}) => {
+      const args = ['token', '--identity', identity, '--room', room];
+      if (at !== undefined) args.push('--at', String(at));
+      if (ttl !== undefined) args.push('--ttl', String(ttl));
+      return (await cli(args)).trim();
+    };
+    const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/rtc`;
+    return { baseUrl, wsUrl, dir, db, logs: () => stderr, cli, token, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -135,4 +162,25 @@ export async function codeFor(baseUrl, to, { timeoutMs = 5_000, after = 0 } = {}
     }
     await sleep(50);
   }
+}
+
+/**
+ * The access token a guest gets by walking the join flow over HTTP (POST /login, the code from the
+ * outbox, POST /verify with the session cookie), as the page does: its participant is "verified".
+ */
+export async function verifiedToken(baseUrl, username, to) {
+  const before = (await outbox(baseUrl, to)).length;
+  const post = (pathname, body, cookie) =>
+    fetch(`${baseUrl}${pathname}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
+      body: JSON.stringify(body),
+    });
+  const login = await post('/login', { username });
+  if (!login.ok) throw new Error(`POST /login answered ${login.status}: ${await login.text()}`);
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const code = await codeFor(baseUrl, to, { after: before });
+  const verify = await post('/verify', { code }, cookie);
+  if (!verify.ok) throw new Error(`POST /verify answered ${verify.status}: ${await verify.text()}`);
+  return (await verify.json()).token;
 }

@@ -42,10 +42,12 @@ class JoinFlowTest : public ::testing::Test {
       : db_(dir_.file("flow.db")),
         directory_(db_, clock_),
         verifier_(store_, clock_, random_, kSecret),
-        queue_({{"sms", &channel_}, {"email", &channel_}}, clock_, [](auto) {}, true),
+        queue_(
+            {{"sms", &channel_}, {"email", &channel_}}, clock_, [](auto) {}, true),
         minter_(credentials_, clock_),
         flow_(directory_, verifier_, queue_, minter_, clock_, kSecret, {}) {
-    EXPECT_TRUE(directory_.add({"mabel", std::string("+18005554321"), std::nullopt, {"My Room", "Garden"}}).ok());
+    EXPECT_TRUE(
+        directory_.add({"mabel", std::string("+18005554321"), std::nullopt, {"My Room", "Garden"}}).ok());
     EXPECT_TRUE(directory_.add({"ema", std::nullopt, std::string("ema@example.com"), {"My Room"}}).ok());
   }
 
@@ -121,7 +123,8 @@ TEST_F(JoinFlowTest, UnknownNamesHitTheSendLimitLikeGuests) {
 
 TEST_F(JoinFlowTest, AProviderThatIsDownGives503AndSpendsNoSend) {
   channel_.up = false;
-  for (int i = 0; i < 10; ++i) EXPECT_EQ(flow_.login({"mabel", std::nullopt, std::nullopt}).error().status, 503);
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(flow_.login({"mabel", std::nullopt, std::nullopt}).error().status, 503);
   EXPECT_TRUE(store_.records().empty());
   channel_.up = true;
   EXPECT_TRUE(flow_.login({"mabel", std::nullopt, std::nullopt}).ok());

@@ -24,10 +24,10 @@ TEST(Base64Url, DecodeRoundTripsAndRejectsBadInput) {
     ASSERT_TRUE(d);
     EXPECT_EQ(*d, s);
   }
-  EXPECT_FALSE(base64UrlDecode("Zm9v="));   // padding is not base64url-in-JWT
-  EXPECT_FALSE(base64UrlDecode("Zm+v"));    // '+' is the other alphabet
-  EXPECT_FALSE(base64UrlDecode("Z"));       // impossible length
-  EXPECT_FALSE(base64UrlDecode("Zh"));      // non-zero leftover bits: a second spelling of "f"
+  EXPECT_FALSE(base64UrlDecode("Zm9v="));  // padding is not base64url-in-JWT
+  EXPECT_FALSE(base64UrlDecode("Zm+v"));   // '+' is the other alphabet
+  EXPECT_FALSE(base64UrlDecode("Z"));      // impossible length
+  EXPECT_FALSE(base64UrlDecode("Zh"));     // non-zero leftover bits: a second spelling of "f"
 }
 
 TEST(Hmac, MatchesRfc4231TestCase2) {

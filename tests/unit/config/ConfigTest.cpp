@@ -54,7 +54,8 @@ TEST(DotEnv, ErrorsNameTheLine) {
 
 TEST(ConfigLoad, FlagsBeatEnvironmentWhichBeatsDotEnv) {
   Sources s;
-  s.dotenv = {{"ROOMGATE_LISTEN", "127.0.0.1:1111"}, {"ROOMGATE_DB", "dotenv.db"}, {"SECRET_KEY", "from-dotenv"}};
+  s.dotenv = {
+      {"ROOMGATE_LISTEN", "127.0.0.1:1111"}, {"ROOMGATE_DB", "dotenv.db"}, {"SECRET_KEY", "from-dotenv"}};
   s.env = {{"ROOMGATE_LISTEN", "127.0.0.1:2222"}, {"SECRET_KEY", "from-env"}};
   s.flags = {{"ROOMGATE_LISTEN", "127.0.0.1:3333"}};
   auto c = load(s);
@@ -86,7 +87,8 @@ TEST(ConfigLoad, DefaultsAndValidation) {
 
 TEST(SecretKey, RefusesMissingShortAndThePlaceholderWithAHowTo) {
   for (const std::optional<std::string>& key :
-       {std::optional<std::string>{}, std::optional<std::string>{"super-secret"}, std::optional<std::string>{"short"}}) {
+       {std::optional<std::string>{}, std::optional<std::string>{"super-secret"},
+        std::optional<std::string>{"short"}}) {
     auto s = checkSecretKey(key);
     ASSERT_FALSE(s.ok());
     EXPECT_NE(s.error().message.find("openssl rand -hex 32"), std::string::npos);

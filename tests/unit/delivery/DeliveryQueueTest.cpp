@@ -12,7 +12,9 @@ namespace {
 class FailingChannel final : public Channel {
  public:
   std::string_view name() const override { return "failing"; }
-  Status send(const Message&) override { return Error::unavailable("provider_down", "SMTP server refused the connection"); }
+  Status send(const Message&) override {
+    return Error::unavailable("provider_down", "SMTP server refused the connection");
+  }
 };
 
 class OkChannel final : public Channel {
@@ -32,7 +34,9 @@ struct Recorded {
   }
 };
 
-Message message(std::string channel) { return {"VE1", std::move(channel), "+18005554321", "********21", "s", "body 123456", "123456"}; }
+Message message(std::string channel) {
+  return {"VE1", std::move(channel), "+18005554321", "********21", "s", "body 123456", "123456"};
+}
 
 TEST(DeliveryQueue, RecordsEverySendWithItsOutcome) {
   roomgate::testing::FakeClock clock;
@@ -68,7 +72,8 @@ TEST(DeliveryQueue, KeepsNoContentOutsideDev) {
 TEST(DeliveryQueue, RefusesKindsWithoutAChannel) {
   roomgate::testing::FakeClock clock;
   OkChannel ok;
-  DeliveryQueue q({{"sms", &ok}}, clock, [](auto) {}, false);
+  DeliveryQueue q(
+      {{"sms", &ok}}, clock, [](auto) {}, false);
   EXPECT_TRUE(q.canDeliver("sms"));
   EXPECT_FALSE(q.canDeliver("email"));
   EXPECT_FALSE(q.enqueue(message("email")));

@@ -50,7 +50,8 @@ TEST_F(RoomsTest, RemovingAGuestWritesAWatermarkForEveryRoom) {
 }
 
 TEST_F(RoomsTest, WithdrawingOneRoomRevokesOnlyThatRoom) {
-  ASSERT_TRUE(directory.add({"mabel", std::string("+18005554321"), std::nullopt, {"My Room", "Garden"}}).ok());
+  ASSERT_TRUE(
+      directory.add({"mabel", std::string("+18005554321"), std::nullopt, {"My Room", "Garden"}}).ok());
   clock.set(3000);
   auto changed = directory.removeRoom("mabel", "garden");
   ASSERT_TRUE(changed.ok());

@@ -31,9 +31,12 @@ TEST(SessionCookie, RefusesForgeriesAndOtherKeys) {
 }
 
 TEST(SessionCookie, HeaderAttributes) {
-  EXPECT_EQ(SessionCookie::setHeader("v", 600, false), "roomgate_session=v; Path=/; Max-Age=600; HttpOnly; SameSite=Strict");
-  EXPECT_EQ(SessionCookie::setHeader("v", 600, true), "roomgate_session=v; Path=/; Max-Age=600; HttpOnly; SameSite=Strict; Secure");
-  EXPECT_EQ(SessionCookie::clearHeader(false), "roomgate_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+  EXPECT_EQ(SessionCookie::setHeader("v", 600, false),
+            "roomgate_session=v; Path=/; Max-Age=600; HttpOnly; SameSite=Strict");
+  EXPECT_EQ(SessionCookie::setHeader("v", 600, true),
+            "roomgate_session=v; Path=/; Max-Age=600; HttpOnly; SameSite=Strict; Secure");
+  EXPECT_EQ(SessionCookie::clearHeader(false),
+            "roomgate_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
 }
 
 TEST(SessionCookie, FindsOurCookieAmongOthers) {

@@ -15,7 +15,8 @@ TEST(ParseClientMessage, ReadsEveryKind) {
   EXPECT_EQ(j.token, "t");
   EXPECT_EQ(j.room, "R");
   EXPECT_EQ(j.resume, "PA1");
-  auto signal = parseClientMessage(R"({"type":"signal","to":"PA2","signal":{"description":{"type":"offer","sdp":"v=0"}}})");
+  auto signal = parseClientMessage(
+      R"({"type":"signal","to":"PA2","signal":{"description":{"type":"offer","sdp":"v=0"}}})");
   ASSERT_TRUE(signal.ok());
   EXPECT_EQ(std::get<SignalMessage>(*signal).signal["description"]["type"], "offer");
   auto tracks = parseClientMessage(R"({"type":"tracks","audio":false,"video":true})");
@@ -39,7 +40,8 @@ TEST(ParseClientMessage, RefusesBadInputWithoutThrowing) {
 }
 
 TEST(TurnCredentials, MatchCoturnsRestScheme) {
-  // base64(HMAC-SHA1("secret", "1700000000:mabel")), computed with `openssl dgst -sha1 -hmac secret -binary | base64`.
+  // base64(HMAC-SHA1("secret", "1700000000:mabel")), computed with `openssl dgst -sha1 -hmac secret -binary |
+  // base64`.
   EXPECT_EQ(turnCredential("secret", "1700000000:mabel"), "Xw8CFyZdfbzcwFy+srQIjwMf7BA=");
   IceConfig config{{"stun:127.0.0.1:3478"}, {"turn:127.0.0.1:3478?transport=udp"}, "secret", true};
   auto servers = iceServersFor(config, "mabel", 1699996400, 3600);

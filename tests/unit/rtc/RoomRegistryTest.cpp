@@ -30,7 +30,8 @@ class FakePeer final : public Peer {
 
 class RoomRegistryTest : public ::testing::Test {
  protected:
-  RoomRegistry registry{[this](std::string_view prefix) { return std::string(prefix) + std::to_string(++n); }};
+  RoomRegistry registry{
+      [this](std::string_view prefix) { return std::string(prefix) + std::to_string(++n); }};
   JoinRequest request(std::string identity, int max = 4, int64_t iat = 100) {
     return {std::move(identity), {"", "My Room", "peer-to-peer", max}, iat, std::nullopt, "sms", "••21"};
   }

@@ -115,7 +115,6 @@ TEST_P(VerifierTest, SixthSendInTenMinutesIsRateLimitedWithRetryAfter) {
   EXPECT_TRUE(verifier_->start(kPhone, "sms").ok());
 }
 
-
 INSTANTIATE_TEST_SUITE_P(Stores, VerifierTest, ::testing::Values(false, true),
                          [](const auto& info) { return info.param ? "Sqlite" : "Memory"; });
 
