@@ -1,6 +1,10 @@
-// roomgate web client: name -> code -> joined, plus a local camera preview.
-// One ES module, no dependencies. The page's CSP allows no inline script or style, so all behaviour
-// lives here and all looks live in style.css (state is shown with attributes, never style="").
+// roomgate web client: name -> code -> the call, plus a local camera preview before joining.
+// Plain ES modules, no dependencies: this one is the join flow; call.js the peer connections,
+// signaling.js the WebSocket to /rtc, call-view.js the tiles and controls. The page's CSP allows no
+// inline script or style, so all behaviour lives in modules and all looks live in style.css (state
+// is shown with attributes, never style="").
+import { Call } from './call.js';
+import { CallView } from './call-view.js';
 
 // ---- elements -----------------------------------------------------------------------------------
 
@@ -25,15 +29,23 @@ const ui = {
   callRoom: byId('call-room'),
   callExpiry: byId('call-expiry'),
   leave: byId('leave'),
+  rejoin: byId('rejoin'),
+  toggleMic: byId('toggle-mic'),
+  toggleCamera: byId('toggle-camera'),
 };
 
-// What the page knows. `join` is set once verified: {token, identity, room, expiresAt}.
+// What the page knows. `join` is set once verified: {token, identity, room, expiresAt}; `call` is
+// the running Call; `cameraReady` settles once the camera has started or failed to.
 const state = {
   name: '',
   join: null,
+  call: null,
   localStream: null,
+  cameraReady: Promise.resolve(),
   busy: false,
 };
+
+const callView = new CallView();
 
 // Errors after which the code in hand is useless: the guest must ask for a new one.
 const NEEDS_NEW_CODE = new Set(['code_expired', 'no_session', 'too_many_checks']);
@@ -194,6 +206,7 @@ function focusOn(element) {
 }
 
 function goToNameStep({ status = '' } = {}) {
+  stopCall();
   state.join = null;
   ui.nameInput.value = state.name || ui.nameInput.value;
   ui.codeInput.value = '';
@@ -234,17 +247,20 @@ async function submitCode(event) {
     ui.codeInput.focus();
     return;
   }
+  let verified = false;
   await whileBusy(ui.codeForm, async () => {
     try {
       const answer = await postJson('/verify', { code });
       clearError();
       setStatus('');
       showCall(joinFromAnswer(answer));
+      verified = true;
       return ui.callTitle;
     } catch (error) {
       return showApiError(error, ui.codeInput);
     }
   });
+  if (verified) startCall(); // once the buttons are the call's own again
 }
 
 function formatExpiry(date) {
@@ -253,7 +269,7 @@ function formatExpiry(date) {
   return format.format(date);
 }
 
-// The joined view. Later the video call itself goes into #call.
+// The joined view: the room, the pass, and the call itself (started by startCall).
 function showCall(join) {
   state.join = join;
   ui.callIdentity.textContent = join.identity;
@@ -273,6 +289,101 @@ function leaveCall() {
   goToNameStep({ status: room ? `You left ${room}.` : '' });
 }
 
+// ---- the call -----------------------------------------------------------------------------------
+
+// What to say when the call ends without the guest leaving. The server's own message comes first;
+// these are for codes it may send without one, and for the two the guest most needs to understand.
+const END_MESSAGES = {
+  token_revoked: 'You were removed from the guest list.',
+  replaced: 'You joined from another tab or device.',
+  room_full: 'The room is full. Try again when someone leaves.',
+  token_expired: 'Your pass has expired. Enter your name to get a new code.',
+  token_room: 'Your pass is for another room.',
+  join_timeout: 'Joining took too long. Try again.',
+  rate_limited: 'Too many messages were sent to the server. Try again.',
+  connection_lost: 'The connection to the server was lost. Check your network and join again.',
+};
+const KEEP_OUR_MESSAGE = new Set(['token_revoked', 'replaced', 'connection_lost']);
+
+function endMessage({ code, message }) {
+  if (KEEP_OUR_MESSAGE.has(code)) return END_MESSAGES[code];
+  if (message) return message;
+  if (END_MESSAGES[code]) return END_MESSAGES[code];
+  if (code?.startsWith('token_')) return 'Your pass was not accepted. Enter your name to get a new code.';
+  return 'The call ended. Join again to go back in.';
+}
+
+async function startCall() {
+  if (!state.join || state.call) return;
+  const join = state.join;
+  // A camera still starting (a permission prompt open) is waited for a while: tracks are only
+  // added when a connection is made.
+  await Promise.race([state.cameraReady, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+  if (state.join !== join || state.call) return;
+  clearError();
+  callView.setLive(true);
+  const call = new Call({
+    token: join.token,
+    localStream: state.localStream,
+    view: callView,
+    events: { onEnd: (end) => callEnded(call, end) },
+  });
+  state.call = call;
+  call.start();
+}
+
+function callEnded(call, end) {
+  if (state.call !== call) return;
+  state.call = null;
+  resetLocalTracks();
+  const message = endMessage(end);
+  if (end.code?.startsWith('token_')) {
+    // The pass is useless now: back to the start, where a new code can be asked for.
+    goToNameStep();
+    showError(message);
+    return;
+  }
+  // The pass may still be good (room full, replaced, connection lost): offer to join again.
+  callView.setLive(false);
+  showError(message);
+  ui.rejoin.focus();
+}
+
+function stopCall() {
+  if (!state.call) return;
+  const call = state.call;
+  state.call = null;
+  call.leave();
+  resetLocalTracks();
+}
+
+// Microphone and camera back on for the preview after a call in which they were turned off.
+function resetLocalTracks() {
+  for (const track of state.localStream?.getTracks() ?? []) track.enabled = true;
+}
+
+function toggleMicrophone() {
+  const call = state.call;
+  if (!call) return;
+  call.setMicrophone(!call.localTracks().audio);
+}
+
+function toggleCamera() {
+  const call = state.call;
+  if (!call) return;
+  call.setCamera(!call.localTracks().video);
+}
+
+// For tests and diagnostics: window.roomgate.stats() resolves to {[sid]: {identity, framesDecoded,
+// audioPacketsReceived, connectionState, localCandidateType, remoteCandidateType}} of every other
+// participant; participants() is everyone in the room, yourself first; sid() is your participant SID.
+window.roomgate = {
+  stats: async () => (state.call ? state.call.stats() : {}),
+  participants: () => (state.call ? state.call.participants() : []),
+  sid: () => state.call?.self?.sid ?? null,
+  iceTransportPolicy: () => state.call?.rtcConfig.iceTransportPolicy ?? null,
+};
+
 // ---- camera preview -----------------------------------------------------------------------------
 
 function setCamera(mode, note = '') {
@@ -281,13 +392,16 @@ function setCamera(mode, note = '') {
   ui.cameraStart.hidden = mode !== 'off';
 }
 
+// Every other participant gets their own copy of the picture (a mesh), so it is kept modest.
+const VIDEO = { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } };
+
 async function openCamera() {
   try {
-    return await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+    return await navigator.mediaDevices.getUserMedia({ video: VIDEO, audio: true });
   } catch (error) {
     // No microphone (or it is busy): a picture alone is still worth showing.
     if (['NotFoundError', 'NotReadableError', 'OverconstrainedError'].includes(error.name)) {
-      return navigator.mediaDevices.getUserMedia({ video: true });
+      return navigator.mediaDevices.getUserMedia({ video: VIDEO });
     }
     throw error;
   }
@@ -308,7 +422,12 @@ function cameraProblem(error) {
   }
 }
 
-async function startCamera() {
+function startCamera() {
+  state.cameraReady = openPreview();
+  return state.cameraReady;
+}
+
+async function openPreview() {
   if (!navigator.mediaDevices?.getUserMedia) {
     setCamera('off', 'This browser cannot show a camera here (it needs a secure https connection). You can still join.');
     ui.cameraStart.hidden = true;
@@ -344,6 +463,14 @@ function init() {
   ui.changeName.addEventListener('click', () => goToNameStep());
   ui.resend.addEventListener('click', () => goToNameStep());
   ui.leave.addEventListener('click', leaveCall);
+  ui.rejoin.addEventListener('click', () => {
+    clearError();
+    startCall();
+  });
+  ui.toggleMic.addEventListener('click', toggleMicrophone);
+  ui.toggleCamera.addEventListener('click', toggleCamera);
+  // Closing the tab says goodbye, so the others see "left" at once rather than a lost connection.
+  window.addEventListener('pagehide', () => state.call?.leave());
   ui.cameraStart.addEventListener('click', startCamera);
   ui.nameInput.addEventListener('input', () => ui.nameInput.removeAttribute('aria-invalid'));
   ui.codeInput.addEventListener('input', () => ui.codeInput.removeAttribute('aria-invalid'));

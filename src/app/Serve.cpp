@@ -112,10 +112,13 @@ int serve(const config::Config& config) {
       },
       [&](std::string_view identity, std::string_view room) { return rooms.revokedBefore(identity, room); },
       [&](std::string_view identity) { return verifiedBy(directory, verifications, identity); }};
+  http::Server* timers = nullptr;  // the server below; declared after the service so it dies first
   rtc::RtcService rtcService(
       tokens, clock, random,
       {config.stunUrls, config.turnUrls, config.turnSecret.value_or(""), config.relayOnly},
-      std::move(lookups));
+      std::move(lookups), [&](std::chrono::milliseconds delay, std::function<void()> task) {
+        timers->after(delay, std::move(task));
+      });
 
   std::unique_ptr<http::Server> server;
   try {
@@ -124,6 +127,7 @@ int serve(const config::Config& config) {
     spdlog::error("{}", e.what());
     return 2;
   }
+  timers = server.get();
   server->every(kPruneInterval, [&] { (void)verifier.prune(); });
   // Revocations written by the CLI (or this process) end live sessions within a poll interval.
   int64_t revocationSeq = 0;

@@ -216,6 +216,13 @@ void Server::every(std::chrono::milliseconds period, std::function<void()> task)
   impl_->schedule(std::make_shared<asio::steady_timer>(impl_->io), period, std::move(task));
 }
 
+void Server::after(std::chrono::milliseconds delay, std::function<void()> task) {
+  auto timer = std::make_shared<asio::steady_timer>(impl_->io, delay);
+  timer->async_wait([timer, task = std::move(task)](beast::error_code ec) {
+    if (!ec) task();
+  });
+}
+
 void Server::run() {
   impl_->io.run();
 }

@@ -36,6 +36,8 @@ class Server {
   [[nodiscard]] uint16_t port() const;
   // Runs `task` on the I/O thread every `period`, first after one period.
   void every(std::chrono::milliseconds period, std::function<void()> task);
+  // Runs `task` once on the I/O thread after `delay`.
+  void after(std::chrono::milliseconds delay, std::function<void()> task);
   // Serves until stop() or SIGINT/SIGTERM.
   void run();
   void stop();

@@ -16,6 +16,9 @@ inline constexpr std::size_t kMaxQueuedMessages = 256;
 inline constexpr std::chrono::seconds kJoinTimeout{5};
 // No data or pong for this long means the peer is gone; a ping goes out at half of it.
 inline constexpr std::chrono::seconds kHeartbeatTimeout{10};
+// A connection lost without a close frame keeps its place this long for a reconnect with `resume`
+// (a Wi-Fi handover, a laptop lid); the media, peer to peer, does not notice.
+inline constexpr std::chrono::milliseconds kResumeWindow{5000};
 // How often the revocation watermarks are polled (removal -> kick within 2 s).
 inline constexpr std::chrono::milliseconds kRevocationPollInterval{250};
 // TURN REST credentials handed to a client are valid this long.

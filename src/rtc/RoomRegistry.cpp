@@ -17,7 +17,7 @@ bool sameIdentity(std::string_view a, std::string_view b) {
 
 void RoomRegistry::broadcast(Room& room, const Outgoing& message, const Participant* except) {
   for (Participant* p : room.members)
-    if (p != except) p->peer->send(message);
+    if (p != except && p->peer) p->peer->send(message);
 }
 
 Result<Joined> RoomRegistry::join(Peer* peer, const JoinRequest& request) {
@@ -44,41 +44,39 @@ Result<Joined> RoomRegistry::join(Peer* peer, const JoinRequest& request) {
                  {}};
   }
 
-  if (resuming) {
-    // Same participant, new connection: swap the peer; the others see no change.
-    Participant* p = *existing;
-    Peer* old = p->peer;
-    auto owned = std::move(byPeer_.at(old));
-    byPeer_.erase(old);
-    p->peer = peer;
-    p->tokenIssuedAt = request.tokenIssuedAt;
-    byPeer_[peer] = std::move(owned);
-    old->close(CloseCode::kReplaced, "replaced",
-               "This connection was replaced by a newer one from the same page.");
-  } else if (existing != room.members.end()) {
-    Participant* p = *existing;
-    Peer* old = p->peer;
-    remove(p, "replaced", /*announce=*/true);
-    old->close(CloseCode::kReplaced, "replaced",
-               "You joined from another tab or device, so this one was disconnected.");
-  }
-
   Joined out;
   out.room = room.info;
   if (resuming) {
-    Participant* p = byPeer_.at(peer).get();
+    // Same participant, new connection: attach it; the others see no change.
+    Participant* p = *existing;
+    Peer* old = p->peer;
+    if (old) byPeer_.erase(old);
+    p->peer = peer;
+    p->tokenIssuedAt = request.tokenIssuedAt;
+    byPeer_[peer] = p;
+    if (old)
+      old->close(CloseCode::kReplaced, "replaced", "This connection was replaced by a newer one from the same page.");
     out.self = p->info;
   } else {
-    auto p = std::make_unique<Participant>();
+    if (existing != room.members.end()) {
+      Participant* p = *existing;
+      Peer* old = p->peer;
+      remove(p, "replaced", /*announce=*/true);
+      if (old)
+        old->close(CloseCode::kReplaced, "replaced",
+                   "You joined from another tab or device, so this one was disconnected.");
+    }
+    auto owned = std::make_unique<Participant>();
+    Participant* p = owned.get();
     p->info = {newSid_("PA"), request.identity, request.verifiedChannel, request.verifiedTo, {}};
     p->roomKey = key;
     p->tokenIssuedAt = request.tokenIssuedAt;
     p->peer = peer;
     out.self = p->info;
-    Participant* raw = p.get();
-    byPeer_[peer] = std::move(p);
-    broadcast(room, participantConnectedMessage(raw->info), nullptr);
-    room.members.push_back(raw);
+    bySid_[p->info.sid] = std::move(owned);
+    byPeer_[peer] = p;
+    broadcast(room, participantConnectedMessage(p->info), nullptr);
+    room.members.push_back(p);
   }
   for (Participant* m : room.members)
     if (m->peer != peer) out.others.push_back(m->info);
@@ -93,23 +91,38 @@ void RoomRegistry::remove(Participant* p, std::string_view reason, bool announce
     if (announce) broadcast(room, participantDisconnectedMessage(p->info, reason), nullptr);
     if (room.members.empty()) rooms_.erase(rit);
   }
-  byPeer_.erase(p->peer);  // destroys p
+  if (p->peer) byPeer_.erase(p->peer);
+  bySid_.erase(p->info.sid);  // destroys p
 }
 
 void RoomRegistry::leave(Peer* peer, std::string_view reason) {
   auto it = byPeer_.find(peer);
   if (it == byPeer_.end()) return;
-  remove(it->second.get(), reason, /*announce=*/true);
+  remove(it->second, reason, /*announce=*/true);
+}
+
+std::optional<std::string> RoomRegistry::detach(Peer* peer) {
+  auto it = byPeer_.find(peer);
+  if (it == byPeer_.end()) return std::nullopt;
+  Participant* p = it->second;
+  byPeer_.erase(it);
+  p->peer = nullptr;
+  return p->info.sid;
+}
+
+void RoomRegistry::expire(std::string_view sid) {
+  auto it = bySid_.find(std::string(sid));
+  if (it != bySid_.end() && !it->second->peer) remove(it->second.get(), "closed", /*announce=*/true);
 }
 
 Status RoomRegistry::relay(Peer* peer, std::string_view toSid, const nlohmann::json& signal) {
   auto it = byPeer_.find(peer);
   if (it == byPeer_.end()) return Error::badRequest("join_first", "Join a room before sending signals.");
-  const Participant* from = it->second.get();
+  const Participant* from = it->second;
   Room& room = rooms_.at(from->roomKey);
   for (Participant* m : room.members) {
     if (m->info.sid == toSid && m != from) {
-      m->peer->send(signalMessage(from->info.sid, signal));
+      if (m->peer) m->peer->send(signalMessage(from->info.sid, signal));  // detached: lost, as on the wire
       return Ok{};
     }
   }
@@ -120,14 +133,14 @@ Status RoomRegistry::relay(Peer* peer, std::string_view toSid, const nlohmann::j
 void RoomRegistry::setTracks(Peer* peer, const Tracks& tracks) {
   auto it = byPeer_.find(peer);
   if (it == byPeer_.end()) return;
-  Participant* p = it->second.get();
+  Participant* p = it->second;
   p->info.tracks = tracks;
   broadcast(rooms_.at(p->roomKey), tracksChangedMessage(p->info.sid, tracks), p);
 }
 
 std::size_t RoomRegistry::revoke(std::string_view identity, std::string_view room, int64_t revokedBefore) {
   std::vector<Participant*> victims;
-  for (auto& [peer, p] : byPeer_) {
+  for (auto& [sid, p] : bySid_) {
     if (!sameIdentity(p->info.identity, identity) || p->tokenIssuedAt > revokedBefore) continue;
     if (!room.empty() && p->roomKey != roomKey(room)) continue;
     victims.push_back(p.get());

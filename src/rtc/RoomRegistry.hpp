@@ -42,6 +42,11 @@ class RoomRegistry {
   [[nodiscard]] Result<Joined> join(Peer* peer, const JoinRequest& request);
   // Removes `peer` (if still present) and tells the room. Idempotent.
   void leave(Peer* peer, std::string_view reason);
+  // `peer`'s connection was lost without a goodbye: the participant stays in the room, unreachable, so a
+  // reconnect that names its SID in `resume` can take it over. Returns that SID (nullopt if not joined).
+  std::optional<std::string> detach(Peer* peer);
+  // Removes participant `sid` with reason "closed" if it is still detached (its resume window is over).
+  void expire(std::string_view sid);
   // Relays `signal` from `peer` to participant `toSid` in the same room. Error "unknown_participant".
   [[nodiscard]] Status relay(Peer* peer, std::string_view toSid, const nlohmann::json& signal);
   void setTracks(Peer* peer, const Tracks& tracks);
@@ -50,7 +55,7 @@ class RoomRegistry {
   std::size_t revoke(std::string_view identity, std::string_view room, int64_t revokedBefore);
 
   [[nodiscard]] bool joined(Peer* peer) const { return byPeer_.contains(peer); }
-  [[nodiscard]] std::size_t participantCount() const { return byPeer_.size(); }
+  [[nodiscard]] std::size_t participantCount() const { return bySid_.size(); }
   [[nodiscard]] std::size_t roomCount() const { return rooms_.size(); }
 
  private:
@@ -58,7 +63,7 @@ class RoomRegistry {
     ParticipantInfo info;
     std::string roomKey;
     int64_t tokenIssuedAt = 0;
-    Peer* peer = nullptr;
+    Peer* peer = nullptr;  // null while detached
   };
   struct Room {
     RoomInfo info;
@@ -70,7 +75,8 @@ class RoomRegistry {
 
   std::function<std::string(std::string_view)> newSid_;
   std::map<std::string, Room> rooms_;  // by lower-cased room name
-  std::unordered_map<Peer*, std::unique_ptr<Participant>> byPeer_;
+  std::unordered_map<std::string, std::unique_ptr<Participant>> bySid_;  // owns every participant
+  std::unordered_map<Peer*, Participant*> byPeer_;                       // the attached ones
 };
 
 }  // namespace roomgate::rtc

@@ -15,12 +15,13 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 }  // namespace
 
 RtcService::RtcService(const token::TokenVerifier& tokens, const Clock& clock, Random& random, IceConfig ice,
-                       RtcLookups lookups)
+                       RtcLookups lookups, Scheduler schedule)
     : tokens_(tokens),
       clock_(clock),
       random_(random),
       ice_(std::move(ice)),
       lookups_(std::move(lookups)),
+      schedule_(std::move(schedule)),
       registry_([this](std::string_view prefix) { return std::string(prefix) + randomHex(random_, 16); }) {}
 
 void RtcService::onText(Peer* peer, std::string_view text) {
@@ -75,6 +76,10 @@ void RtcService::join(Peer* peer, const JoinMessage& m) {
 
 void RtcService::onClosed(Peer* peer, std::string_view reason) {
   registry_.leave(peer, reason);
+}
+
+void RtcService::onLost(Peer* peer) {
+  if (auto sid = registry_.detach(peer)) schedule_(kResumeWindow, [this, sid = *sid] { registry_.expire(sid); });
 }
 
 std::size_t RtcService::revoke(std::string_view identity, std::string_view room, int64_t revokedBefore) {

@@ -38,13 +38,19 @@ struct RtcLookups {
 
 class RtcService {
  public:
+  // Runs a task on the I/O thread after a delay (the server's timer).
+  using Scheduler = std::function<void(std::chrono::milliseconds, std::function<void()>)>;
+
   RtcService(const token::TokenVerifier& tokens, const Clock& clock, Random& random, IceConfig ice,
-             RtcLookups lookups);
+             RtcLookups lookups, Scheduler schedule);
 
   // A text message from `peer`. May close the peer (bad message, refused join).
   void onText(Peer* peer, std::string_view text);
   // `peer`'s connection ended; `reason` is "closed" or "timeout". Idempotent.
   void onClosed(Peer* peer, std::string_view reason);
+  // `peer`'s connection broke without a close (network loss): its participant waits kResumeWindow for a
+  // join with `resume`, then leaves with reason "closed".
+  void onLost(Peer* peer);
   // A revocation watermark was written (by this process or the CLI): end the sessions it voids.
   std::size_t revoke(std::string_view identity, std::string_view room, int64_t revokedBefore);
 
@@ -58,6 +64,7 @@ class RtcService {
   Random& random_;
   IceConfig ice_;
   RtcLookups lookups_;
+  Scheduler schedule_;
   RoomRegistry registry_;
 };
 

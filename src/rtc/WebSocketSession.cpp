@@ -91,9 +91,10 @@ class Session final : public Peer, public std::enable_shared_from_this<Session> 
   void onRead(beast::error_code ec) {
     if (ec) {
       // 1009 for an oversized message is sent by Beast itself; here we only leave the room.
-      service_.onClosed(this, ec == beast::error::timeout ? "timeout" : "closed");
       joinTimer_.cancel();
-      return;
+      if (ec == beast::error::timeout) return service_.onClosed(this, "timeout");
+      if (ec == websocket::error::closed || closing_) return service_.onClosed(this, "closed");
+      return service_.onLost(this);  // no close frame: maybe a network blip, keep the place for a resume
     }
     if (closing_) return read();  // drain until the close handshake completes
     if (!limiter_.allow(RateLimiter::Clock::now())) {

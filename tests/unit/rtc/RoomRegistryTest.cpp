@@ -113,6 +113,38 @@ TEST_F(RoomRegistryTest, ResumingKeepsTheSidAndTheOthersSeeNothing) {
   EXPECT_TRUE(a.ofType("signal").empty());
 }
 
+TEST_F(RoomRegistryTest, ALostConnectionKeepsItsPlaceForAResume) {
+  FakePeer a, b, a2;
+  auto first = registry.join(&a, request("mabel"));
+  (void)registry.join(&b, request("tommy"));
+  const auto seen = b.received.size();
+  ASSERT_EQ(registry.detach(&a), first->self.sid);
+  EXPECT_FALSE(registry.joined(&a));
+  EXPECT_EQ(registry.participantCount(), 2u);
+  registry.setTracks(&b, {false, false});  // nothing is sent to the detached participant
+  EXPECT_TRUE(a.ofType("tracksChanged").empty());
+  auto req = request("mabel");
+  req.resume = first->self.sid;
+  auto resumed = registry.join(&a2, req);
+  ASSERT_TRUE(resumed.ok());
+  EXPECT_EQ(resumed->self.sid, first->self.sid);
+  registry.expire(first->self.sid);  // too late: it is attached again
+  EXPECT_EQ(registry.participantCount(), 2u);
+  EXPECT_EQ(b.received.size(), seen);  // tommy saw nothing of it
+}
+
+TEST_F(RoomRegistryTest, AnUnclaimedLostConnectionLeavesWhenItsWindowEnds) {
+  FakePeer a, b;
+  auto first = registry.join(&a, request("mabel"));
+  (void)registry.join(&b, request("tommy"));
+  (void)registry.detach(&a);
+  registry.expire(first->self.sid);
+  auto gone = b.ofType("participantDisconnected");
+  ASSERT_EQ(gone.size(), 1u);
+  EXPECT_EQ(gone[0]["reason"], "closed");
+  EXPECT_EQ(registry.participantCount(), 1u);
+}
+
 TEST_F(RoomRegistryTest, SignalsGoOnlyToTheNamedParticipantInTheSameRoom) {
   FakePeer a, b, c, other;
   auto ja = registry.join(&a, request("mabel"));
