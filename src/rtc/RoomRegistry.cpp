@@ -55,7 +55,8 @@ Result<Joined> RoomRegistry::join(Peer* peer, const JoinRequest& request) {
     p->tokenIssuedAt = request.tokenIssuedAt;
     byPeer_[peer] = p;
     if (old)
-      old->close(CloseCode::kReplaced, "replaced", "This connection was replaced by a newer one from the same page.");
+      old->close(CloseCode::kReplaced, "replaced",
+                 "This connection was replaced by a newer one from the same page.");
     out.self = p->info;
   } else {
     if (existing != room.members.end()) {

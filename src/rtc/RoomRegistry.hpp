@@ -74,7 +74,7 @@ class RoomRegistry {
   void remove(Participant* p, std::string_view reason, bool announce);
 
   std::function<std::string(std::string_view)> newSid_;
-  std::map<std::string, Room> rooms_;  // by lower-cased room name
+  std::map<std::string, Room> rooms_;                                    // by lower-cased room name
   std::unordered_map<std::string, std::unique_ptr<Participant>> bySid_;  // owns every participant
   std::unordered_map<Peer*, Participant*> byPeer_;                       // the attached ones
 };

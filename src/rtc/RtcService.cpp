@@ -79,7 +79,8 @@ void RtcService::onClosed(Peer* peer, std::string_view reason) {
 }
 
 void RtcService::onLost(Peer* peer) {
-  if (auto sid = registry_.detach(peer)) schedule_(kResumeWindow, [this, sid = *sid] { registry_.expire(sid); });
+  if (auto sid = registry_.detach(peer))
+    schedule_(kResumeWindow, [this, sid = *sid] { registry_.expire(sid); });
 }
 
 std::size_t RtcService::revoke(std::string_view identity, std::string_view room, int64_t revokedBefore) {
