@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cstdio>
 
 #include "app/JoinFlow.hpp"
@@ -83,11 +84,18 @@ int serve(const config::Config& config) {
     spdlog::warn(
         "no SMS or e-mail provider is configured: logins will be refused with 503 (use --dev to see codes in "
         "the console)");
-  store::Database deliveryDb(config.db, {.autoCheckpoint = false});  // the delivery thread's own connection
   store::Checkpointer checkpointer(config.db);
-  store::OutboxRepository deliveryOutbox(deliveryDb);
+  // Delivery outcomes are written by the I/O thread's connection, the only one that writes: a second
+  // writing connection would reset this one's page cache at every commit and contend for the lock.
+  std::atomic<http::Server*> io = nullptr;  // the server below, once it exists; null after shutdown
+  store::OutboxRepository outbox(db);
   delivery::DeliveryQueue deliveries(
-      channels, clock, [&](std::span<const delivery::OutboxEntry> e) { deliveryOutbox.append(e); },
+      channels, clock,
+      [&](std::span<const delivery::OutboxEntry> e) {
+        http::Server* server = io.load();
+        if (!server) return spdlog::error("{} delivery outcome(s) arrived after shutdown, not recorded", e.size());
+        server->post([&outbox, entries = std::vector<delivery::OutboxEntry>(e.begin(), e.end())] { outbox.append(entries); });
+      },
       config.dev);
 
   store::SqliteVerificationStore verifications(db);
@@ -96,7 +104,6 @@ int serve(const config::Config& config) {
   JoinFlow flow(directory, verifier, deliveries, minter, clock, *secret,
                 {config.revealUnknown, Seconds(config.tokenTtlSeconds)});
   http::SessionCookie cookie(deriveKey(*secret, "session-cookie"));
-  store::OutboxRepository outbox(db);
   http::Api api(flow, cookie, clock,
                 [&](const std::optional<std::string>& to, int limit) { return outbox.list(to, limit); },
                 {config.dev, config.cookieSecure});
@@ -112,12 +119,11 @@ int serve(const config::Config& config) {
       },
       [&](std::string_view identity, std::string_view room) { return rooms.revokedBefore(identity, room); },
       [&](std::string_view identity) { return verifiedBy(directory, verifications, identity); }};
-  http::Server* timers = nullptr;  // the server below; declared after the service so it dies first
   rtc::RtcService rtcService(
       tokens, clock, random,
       {config.stunUrls, config.turnUrls, config.turnSecret.value_or(""), config.relayOnly},
       std::move(lookups), [&](std::chrono::milliseconds delay, std::function<void()> task) {
-        timers->after(delay, std::move(task));
+        io.load()->after(delay, std::move(task));
       });
 
   std::unique_ptr<http::Server> server;
@@ -127,7 +133,7 @@ int serve(const config::Config& config) {
     spdlog::error("{}", e.what());
     return 2;
   }
-  timers = server.get();
+  io = server.get();
   server->every(kPruneInterval, [&] { (void)verifier.prune(); });
   // Revocations written by the CLI (or this process) end live sessions within a poll interval.
   int64_t revocationSeq = 0;
@@ -149,7 +155,9 @@ int serve(const config::Config& config) {
   }
   std::fflush(stdout);
   server->run();
-  deliveries.flush();
+  deliveries.flush();  // the last outcomes are posted to the stopped server: run them
+  server->poll();
+  io = nullptr;
   spdlog::info("stopped");
   return 0;
 }

@@ -36,6 +36,10 @@ class Server {
   [[nodiscard]] uint16_t port() const;
   // Runs `task` on the I/O thread every `period`, first after one period.
   void every(std::chrono::milliseconds period, std::function<void()> task);
+  // Runs `task` on the I/O thread soon. Thread-safe.
+  void post(std::function<void()> task);
+  // After run() returned: runs the tasks posted since (nothing else).
+  void poll();
   // Runs `task` once on the I/O thread after `delay`.
   void after(std::chrono::milliseconds delay, std::function<void()> task);
   // Serves until stop() or SIGINT/SIGTERM.

@@ -99,7 +99,6 @@ Database::Database(const std::string& path, DatabaseOptions options)
     exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL");  // durable across process crashes; WAL keeps the file consistent
     exec("PRAGMA foreign_keys=ON");
-    exec("PRAGMA mmap_size=67108864");  // reads from the page cache's mapping, not pread() per page
     if (!options.autoCheckpoint) exec("PRAGMA wal_autocheckpoint=0");
     migrate();
   } catch (...) {
