@@ -15,6 +15,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <fcntl.h>
+#include <unordered_map>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -61,6 +63,9 @@ struct Options {
   long long phoneBase = 2530000;  // guest i has phone sprintf(phonePattern, phoneBase + i)
   std::string room;               // sent with /login if not empty
   bool header = true;
+  // Read codes from the server's --dev console log (its stderr, as a phone would get the SMS) instead of
+  // polling GET /dev/outbox: the server then serves only the two requests a real guest makes.
+  std::string codesFrom;
 };
 
 [[noreturn]] void usage(const char* error) {
@@ -70,6 +75,7 @@ struct Options {
       "usage: bench_load [--url http://127.0.0.1:PORT] [--clients N] [--duration S | --round-trips M]\n"
       "                  [--guests-prefix P] [--guests-width W] [--first I] [--guests N]\n"
       "                  [--phone-pattern FMT] [--phone-base B] [--room NAME] [--no-header]\n"
+      "                  [--codes-from SERVER_STDERR_LOG]\n"
       "Guest i (first <= i < first+guests) is identity P + i zero-padded to W digits, with phone\n"
       "printf(FMT, B + i) (FMT takes one %%lld), e.g. guest000000 / +16502530000 by default.\n");
   std::exit(2);
@@ -114,6 +120,8 @@ Options parseOptions(int argc, char** argv) {
       o.phoneBase = std::atoll(value().c_str());
     } else if (a == "--room") {
       o.room = value();
+    } else if (a == "--codes-from") {
+      o.codesFrom = value();
     } else if (a == "--no-header") {
       o.header = false;
     } else if (a == "--help" || a == "-h") {
@@ -246,7 +254,7 @@ std::string codeFromOutbox(std::string_view body) {
 
 // ---- clients -------------------------------------------------------------------------------------------
 
-enum class Phase { kIdle, kLogin, kPollWait, kPoll, kVerify, kDone };
+enum class Phase { kIdle, kLogin, kPollWait, kPoll, kAwaitCode, kVerify, kDone };
 
 struct Client {
   int fd = -1;
@@ -259,6 +267,7 @@ struct Client {
   std::string phone, cookie;
   Clock::time_point rtStart, codeDeadline, sentAt, wakeAt;
   int polls = 0;
+  std::string rawPhone;  // E.164, as the console log names it
 };
 
 struct Stats {
@@ -310,7 +319,19 @@ class Driver {
         Client& c = clients_[i];
         if (c.phase == Phase::kIdle || c.phase == Phase::kDone) continue;
         busy = true;
-        if (c.phase == Phase::kPollWait) {
+        if (c.phase == Phase::kAwaitCode) {
+          readCodes();
+          auto it = codes_.find(c.rawPhone);
+          if (it != codes_.end()) {
+            const std::string code = it->second;
+            codes_.erase(it);
+            sendVerify(i, code);
+          } else if (now > c.codeDeadline) {
+            fail(i, "log no_code", false);
+          } else {
+            nextWake = std::min(nextWake, now + std::chrono::microseconds(200));
+          }
+        } else if (c.phase == Phase::kPollWait) {
           if (c.wakeAt <= now)
             sendPoll(i);
           else
@@ -379,6 +400,7 @@ class Driver {
         return "login";
       case Phase::kPoll:
       case Phase::kPollWait:
+      case Phase::kAwaitCode:
         return "poll";
       case Phase::kVerify:
         return "verify";
@@ -448,7 +470,8 @@ class Driver {
     }
     ++stats_.started;
     c.guest = nextGuest_++;
-    c.phone = percentEncode(phoneOf(o_, c.guest));
+    c.rawPhone = phoneOf(o_, c.guest);
+    c.phone = percentEncode(c.rawPhone);
     c.cookie.clear();
     c.polls = 0;
     const std::string body = "{\"username\":" + jsonString(identityOf(o_, c.guest)) + roomField_ + "}";
@@ -559,6 +582,10 @@ class Driver {
           return fail(i, "login " + std::to_string(r.status), false);
         c.cookie = r.setCookie;
         c.codeDeadline = Clock::now() + kCodeTimeout;
+        if (codesFd_ >= 0) {
+          c.phase = Phase::kAwaitCode;
+          return;
+        }
         sendPoll(i);
         return;
       case Phase::kPoll: {
@@ -595,6 +622,44 @@ class Driver {
     startRoundTrip(i);
   }
 
+  // Reads what the server appended to its log since the last call and records the codes in it. The
+  // --dev console line is: "... code for ********23: 123456  (sms to +16502530123)".
+  void readCodes() {
+    char buf[65536];
+    for (;;) {
+      const ssize_t n = ::read(codesFd_, buf, sizeof buf);
+      if (n <= 0) break;
+      codeLog_.append(buf, static_cast<std::size_t>(n));
+    }
+    std::size_t start = 0;
+    for (std::size_t nl; (nl = codeLog_.find('\n', start)) != std::string::npos; start = nl + 1) {
+      const std::string_view line(codeLog_.data() + start, nl - start);
+      const auto at = line.find("code for ");
+      if (at == std::string_view::npos) continue;
+      const auto colon = line.find(": ", at);
+      const auto to = line.find(" to ", colon);
+      if (colon == std::string_view::npos || to == std::string_view::npos) continue;
+      std::string_view code = line.substr(colon + 2);
+      code = code.substr(0, code.find(' '));
+      std::string_view phone = line.substr(to + 4);
+      phone = phone.substr(0, phone.find(')'));
+      codes_[std::string(phone)] = std::string(code);
+    }
+    codeLog_.erase(0, start);
+  }
+
+ public:
+  void openCodeLog(const std::string& path) {
+    codesFd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (codesFd_ < 0) die(("open " + path).c_str());
+    ::lseek(codesFd_, 0, SEEK_END);  // only codes sent from now on
+  }
+
+ private:
+  int codesFd_ = -1;
+  std::string codeLog_;
+  std::unordered_map<std::string, std::string> codes_;  // phone -> newest code
+
   const Options& o_;
   std::vector<Client> clients_;
   int ep_ = -1;
@@ -611,6 +676,7 @@ class Driver {
 int main(int argc, char** argv) {
   const Options o = parseOptions(argc, argv);
   Driver d(o);
+  if (!o.codesFrom.empty()) d.openCodeLog(o.codesFrom);
   d.run();
   d.report();
   return 0;

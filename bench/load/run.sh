@@ -10,6 +10,9 @@
 # $DURATION seconds, measures the RSS after the load, and stops the server. Every step is bounded in
 # time; the temporary directory is removed at the end (KEEP=1 keeps it, with the server logs).
 #
+# CODES=log reads each code from the server's --dev console log (its stderr, the way a phone gets the SMS)
+# instead of polling GET /dev/outbox, so the server serves only the two requests a real guest makes.
+#
 # Settings (environment): BUILD (default build-bench, relative to the repository), CLIENTS ("1 16 64"),
 # DURATION (10), GUESTS (120000: each guest is used at most once per run, so this bounds the round
 # trips of one run), SETTLE (1: seconds between start and the idle RSS reading).
@@ -95,7 +98,8 @@ for c in $CLIENTS; do
   # 15 s later; `timeout` is a last resort.
   timeout $((DURATION + 60)) "$LOAD" --url "http://127.0.0.1:$port" --clients "$c" --duration "$DURATION" \
     --guests-prefix guest --guests-width 6 --guests "$GUESTS" \
-    --phone-pattern "$PHONE_PATTERN" --phone-base "$PHONE_BASE" | tee "load-$c.txt"
+    --phone-pattern "$PHONE_PATTERN" --phone-base "$PHONE_BASE" \
+    ${CODES:+--codes-from "server-$c.log"} | tee "load-$c.txt"
   cpu1=$(cpu_ns "$SERVER_PID"); io1=$(io_ns "$SERVER_PID")
   rts=$(awk 'NR == 2 {print $2}' "load-$c.txt")
   # Server CPU per round trip: all threads, and the I/O thread (which serves every request) alone.
