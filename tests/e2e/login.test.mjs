@@ -5,39 +5,21 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
-
+import { WAIT_MS, launchBrowser, sleep } from './lib/browser.mjs';
 import { codeFor, outbox, repoRoot, startServer } from './lib/server.mjs';
 
 const MABEL_PHONE = '+18005554321';
 const SCREENSHOT = path.join(repoRoot, 'docs', 'images', 'join-flow.png');
-const WAIT_MS = 10_000;
 
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
   await browser?.close();
 });
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // A fresh server and browser context for test `t`, with the page open at "/". `problems` collects
 // what must never happen: dialogs (alert/confirm/prompt), uncaught errors, CSP violations.
