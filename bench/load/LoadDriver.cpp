@@ -15,11 +15,10 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
-#include <fcntl.h>
-#include <unordered_map>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <unordered_map>
 
 #include <algorithm>
 #include <cctype>

@@ -93,8 +93,11 @@ int serve(const config::Config& config) {
       channels, clock,
       [&](std::span<const delivery::OutboxEntry> e) {
         http::Server* server = io.load();
-        if (!server) return spdlog::error("{} delivery outcome(s) arrived after shutdown, not recorded", e.size());
-        server->post([&outbox, entries = std::vector<delivery::OutboxEntry>(e.begin(), e.end())] { outbox.append(entries); });
+        if (!server)
+          return spdlog::error("{} delivery outcome(s) arrived after shutdown, not recorded", e.size());
+        server->post([&outbox, entries = std::vector<delivery::OutboxEntry>(e.begin(), e.end())] {
+          outbox.append(entries);
+        });
       },
       config.dev);
 

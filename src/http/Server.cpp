@@ -223,7 +223,9 @@ void Server::after(std::chrono::milliseconds delay, std::function<void()> task) 
   });
 }
 
-void Server::post(std::function<void()> task) { asio::post(impl_->io, std::move(task)); }
+void Server::post(std::function<void()> task) {
+  asio::post(impl_->io, std::move(task));
+}
 
 void Server::poll() {
   impl_->io.restart();
