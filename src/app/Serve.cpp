@@ -137,6 +137,8 @@ int serve(const config::Config& config) {
     return 2;
   }
   io = server.get();
+  // Group commit: the requests of one event-loop turn share one transaction (their writes nest in it).
+  server->setTurnHooks([&] { db.openGroup(); }, [&] { return db.commitGroup(); });
   server->every(kPruneInterval, [&] { (void)verifier.prune(); });
   // Revocations written by the CLI (or this process) end live sessions within a poll interval.
   int64_t revocationSeq = 0;

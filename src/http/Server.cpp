@@ -27,10 +27,54 @@ using tcp = asio::ip::tcp;
 constexpr std::size_t kMaxDrainBytes = 1024 * 1024;
 constexpr std::chrono::seconds kDrainTimeout{2};
 
+// Groups the requests handled in one turn of the event loop into one storage transaction (see
+// Server::setTurnHooks): the first request opens it, a handler posted behind the turn's ready work
+// commits it and then lets the held responses go out.
+class TurnBatcher {
+ public:
+  explicit TurnBatcher(asio::io_context& io) : io_(io) {}
+  void setHooks(std::function<void()> open, std::function<bool()> commit) {
+    open_ = std::move(open);
+    commit_ = std::move(commit);
+  }
+  void enter() {
+    if (!open_ || turnOpen_) return;
+    try {
+      open_();
+    } catch (const std::exception& e) {
+      spdlog::error("could not open a storage transaction: {}", e.what());
+      return;
+    }
+    turnOpen_ = true;
+    asio::post(io_, [this] { end(); });
+  }
+  // Runs `then(committed)` after the turn's commit, or at once if no turn is open.
+  void defer(std::function<void(bool)> then) {
+    if (turnOpen_) return held_.push_back(std::move(then));
+    then(true);
+  }
+
+ private:
+  void end() {
+    const bool ok = commit_();
+    if (!ok) spdlog::error("a storage commit failed: its {} requests are answered with 503", held_.size());
+    turnOpen_ = false;
+    auto held = std::move(held_);
+    held_.clear();
+    for (auto& then : held) then(ok);
+  }
+
+  asio::io_context& io_;
+  std::function<void()> open_;
+  std::function<bool()> commit_;
+  bool turnOpen_ = false;
+  std::vector<std::function<void(bool)>> held_;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Api& api, rtc::RtcService* rtc, std::size_t& open)
-      : stream_(std::move(socket)), api_(api), rtc_(rtc), open_(open) {
+  Session(tcp::socket socket, Api& api, rtc::RtcService* rtc, TurnBatcher& turns, std::size_t& open)
+      : stream_(std::move(socket)), api_(api), rtc_(rtc), turns_(turns), open_(open) {
     ++open_;
   }
   ~Session() { --open_; }
@@ -79,7 +123,14 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool keepAlive = req.keep_alive();
     const unsigned version = req.version();
     const bool head = req.method() == bhttp::verb::head;
-    write(api_.handle(request), version, keepAlive, head);
+    turns_.enter();
+    turns_.defer([self = shared_from_this(), response = api_.handle(request), version, keepAlive,
+                  head](bool committed) mutable {
+      if (!committed)
+        response = Api::errorResponse(Error::unavailable(
+            "storage_unavailable", "The server could not save your request. Try again in a moment."));
+      self->write(response, version, keepAlive, head);
+    });
   }
 
   void write(const Response& r, unsigned version, bool keepAlive, bool head, bool thenDrain = false) {
@@ -128,6 +179,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Api& api_;
   rtc::RtcService* rtc_;
+  TurnBatcher& turns_;
   std::size_t& open_;
   std::array<char, 4096> scratch_{};
   std::size_t drained_ = 0;
@@ -175,7 +227,7 @@ struct Server::Impl {
           socket.close(ignored);
         } else {
           socket.set_option(tcp::no_delay(true), ec);
-          std::make_shared<Session>(std::move(socket), api, rtc, open)->start();
+          std::make_shared<Session>(std::move(socket), api, rtc, turns, open)->start();
         }
       }
       accept();
@@ -199,6 +251,7 @@ struct Server::Impl {
   asio::io_context io{1};
   Api& api;
   rtc::RtcService* rtc;
+  TurnBatcher turns{io};
   tcp::acceptor acceptor;
   asio::signal_set signals;
   std::size_t open = 0;
@@ -221,6 +274,10 @@ void Server::after(std::chrono::milliseconds delay, std::function<void()> task) 
   timer->async_wait([timer, task = std::move(task)](beast::error_code ec) {
     if (!ec) task();
   });
+}
+
+void Server::setTurnHooks(std::function<void()> open, std::function<bool()> commit) {
+  impl_->turns.setHooks(std::move(open), std::move(commit));
 }
 
 void Server::post(std::function<void()> task) {

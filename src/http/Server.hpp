@@ -36,6 +36,9 @@ class Server {
   [[nodiscard]] uint16_t port() const;
   // Runs `task` on the I/O thread every `period`, first after one period.
   void every(std::chrono::milliseconds period, std::function<void()> task);
+  // Group commit: `open` runs before the first request of an event-loop turn and `commit` after the
+  // turn's ready work; the turn's responses are written only after `commit`, as 503s if it failed.
+  void setTurnHooks(std::function<void()> open, std::function<bool()> commit);
   // Runs `task` on the I/O thread soon. Thread-safe.
   void post(std::function<void()> task);
   // After run() returned: runs the tasks posted since (nothing else).

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 
+#include "common/Check.hpp"
 #include "store/Schema.hpp"
 
 namespace roomgate::store {
@@ -161,19 +162,54 @@ void Database::migrate() {
   }
 }
 
-Transaction::Transaction(Database& db) : db_(db), lock_(*db.writeLock_) {
-  db_.prepare("BEGIN IMMEDIATE").run();
+void Database::openGroup() {
+  CHECK(!group_ && transactionDepth_ == 0);
+  group_.emplace(*writeLock_);
+  prepare("BEGIN IMMEDIATE").run();
+  ++transactionDepth_;
+}
+
+bool Database::commitGroup() {
+  CHECK(group_ && transactionDepth_ == 1);
+  bool ok = true;
+  try {
+    prepare("COMMIT").run();
+  } catch (const DatabaseError&) {
+    ok = false;
+    try {
+      prepare("ROLLBACK").run();
+    } catch (const DatabaseError&) {  // nothing more to undo
+    }
+  }
+  --transactionDepth_;
+  group_.reset();
+  return ok;
+}
+
+Transaction::Transaction(Database& db) : db_(db), nested_(db.transactionDepth_ > 0) {
+  if (nested_) {
+    db_.prepare("SAVEPOINT nested").run();
+  } else {
+    lock_ = std::unique_lock(*db.writeLock_);
+    db_.prepare("BEGIN IMMEDIATE").run();
+  }
+  ++db_.transactionDepth_;
 }
 Transaction::~Transaction() {
-  if (!done_) {
-    try {
+  --db_.transactionDepth_;
+  if (done_) return;
+  try {
+    if (nested_) {
+      db_.prepare("ROLLBACK TO nested").run();
+      db_.prepare("RELEASE nested").run();
+    } else {
       db_.prepare("ROLLBACK").run();
-    } catch (...) {  // a failed rollback leaves SQLite to roll back when the connection closes
     }
+  } catch (...) {  // a failed rollback leaves SQLite to roll back when the connection closes
   }
 }
 void Transaction::commit() {
-  db_.prepare("COMMIT").run();
+  db_.prepare(nested_ ? "RELEASE nested" : "COMMIT").run();
   done_ = true;
 }
 

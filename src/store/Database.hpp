@@ -81,6 +81,13 @@ class Database {
   [[nodiscard]] int schemaVersion();
   [[nodiscard]] const std::string& path() const { return path_; }
 
+  // Group commit: opens one write transaction that the Transactions of many requests nest in (as
+  // savepoints) until commitGroup(), so their page writes and locks are paid once. False if the commit
+  // failed (then everything since openGroup() is rolled back). Thread: this connection's.
+  void openGroup();
+  [[nodiscard]] bool commitGroup();
+  [[nodiscard]] bool groupOpen() const { return group_.has_value(); }
+
  private:
   friend class Transaction;
   void migrate();
@@ -89,11 +96,14 @@ class Database {
   // Shared by every connection of this process to the same file: write transactions queue here instead
   // of sleeping in SQLite's busy handler (which backs off by milliseconds).
   std::shared_ptr<std::mutex> writeLock_;
+  int transactionDepth_ = 0;
+  std::optional<std::unique_lock<std::mutex>> group_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT; rolls back if destroyed without commit() (an exception, an early return),
-// so a multi-row change is applied whole or not at all.
+// so a multi-row change is applied whole or not at all. Inside another Transaction or an open group on
+// the same connection it is a SAVEPOINT: its rollback undoes only its own changes.
 class Transaction {
  public:
   explicit Transaction(Database& db);
@@ -104,7 +114,8 @@ class Transaction {
 
  private:
   Database& db_;
-  std::unique_lock<std::mutex> lock_;
+  std::unique_lock<std::mutex> lock_;  // held by the outermost only
+  bool nested_ = false;
   bool done_ = false;
 };
 
