@@ -29,6 +29,30 @@ TEST(Transaction, RollsBackWhenNotCommitted) {
   EXPECT_EQ(count(db), 0);
 }
 
+TEST(GroupCommit, TransactionsNestInTheGroupAndRollBackAlone) {
+  roomgate::testing::TempDir dir;
+  Database db(dir.file("t.db"));
+  Database reader(dir.file("t.db"));
+  db.openGroup();
+  {
+    Transaction tx(db);
+    insert(db, "a");
+    tx.commit();
+  }
+  {
+    Transaction tx(db);
+    insert(db, "b");
+  }                             // this request failed: only its own row goes
+  EXPECT_EQ(count(reader), 0);  // nothing is visible before the group commits
+  ASSERT_TRUE(db.commitGroup());
+  EXPECT_EQ(count(reader), 1);
+  EXPECT_FALSE(db.groupOpen());
+  Transaction after(db);  // a plain transaction again
+  insert(db, "c");
+  after.commit();
+  EXPECT_EQ(count(reader), 2);
+}
+
 TEST(Transaction, ConnectionsOfOneProcessTakeTurnsWithoutBusyErrors) {
   roomgate::testing::TempDir dir;
   Database a(dir.file("t.db")), b(dir.file("t.db"));
