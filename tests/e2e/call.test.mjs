@@ -29,7 +29,8 @@ import { joinedClient, refusal } from './lib/rtc.mjs';
 import { repoRoot, startServer } from './lib/server.mjs';
 import { startTurn } from './lib/turn.mjs';
 
-const SCREENSHOT = path.join(repoRoot, 'docs', 'images', 'call.png');
+// Screenshots go to build/screenshots; ROOMGATE_SCREENSHOT_DIR=docs/images refreshes the README's.
+const SCREENSHOT = path.resolve(repoRoot, process.env.ROOMGATE_SCREENSHOT_DIR || 'build/screenshots', 'call.png');
 const THREE = ['blathers', 'mabel', 'tommy'];
 
 let browser;

@@ -9,7 +9,8 @@ import { WAIT_MS, launchBrowser, sleep } from './lib/browser.mjs';
 import { codeFor, outbox, repoRoot, startServer } from './lib/server.mjs';
 
 const MABEL_PHONE = '+18005554321';
-const SCREENSHOT = path.join(repoRoot, 'docs', 'images', 'join-flow.png');
+// Screenshots go to build/screenshots; ROOMGATE_SCREENSHOT_DIR=docs/images refreshes the README's.
+const SCREENSHOT = path.resolve(repoRoot, process.env.ROOMGATE_SCREENSHOT_DIR || 'build/screenshots', 'join-flow.png');
 
 let browser;
 
