@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { WAIT_MS, launchBrowser, sleep } from './lib/browser.mjs';
+import { WAIT_MS, assertNoProblems as assertNoPageProblems, launchBrowser, openGuestPage, sleep } from './lib/browser.mjs';
 import { codeFor, outbox, repoRoot, startServer } from './lib/server.mjs';
 
 const MABEL_PHONE = '+18005554321';
@@ -27,27 +27,13 @@ after(async () => {
 async function openPage(t, serverOptions) {
   const server = await startServer(serverOptions);
   t.after(() => server.stop());
-  const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
-  t.after(() => context.close());
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT_MS);
-  const problems = { dialogs: [], errors: [], csp: [] };
-  page.on('dialog', (dialog) => {
-    problems.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
-    dialog.dismiss().catch(() => {});
-  });
-  page.on('pageerror', (error) => problems.errors.push(error.message));
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) problems.csp.push(message.text());
-  });
-  await page.goto(server.baseUrl);
+  const { context, page, problems, close } = await openGuestPage(browser, server.baseUrl);
+  t.after(close);
   return { server, context, page, problems };
 }
 
 function assertNoProblems(problems) {
-  assert.deepEqual(problems.dialogs, [], 'the page must not open dialogs');
-  assert.deepEqual(problems.errors, [], 'the page must not throw');
-  assert.deepEqual(problems.csp, [], 'the page must not violate its Content-Security-Policy');
+  assertNoPageProblems({ problems });
 }
 
 // The locator's text once it matches `pattern`; fails with the last text seen.
