@@ -6,6 +6,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "common/Text.hpp"
 #include "config/DotEnv.hpp"
 
 extern char** environ;
@@ -88,9 +89,7 @@ Result<Config> load(const Sources& s) {
     std::string_view rest = *v;
     while (!rest.empty()) {
       const auto comma = rest.find(',');
-      std::string_view url = rest.substr(0, comma);
-      while (!url.empty() && url.front() == ' ') url.remove_prefix(1);
-      while (!url.empty() && url.back() == ' ') url.remove_suffix(1);
+      const std::string_view url = trimAscii(rest.substr(0, comma));
       if (!url.empty()) {
         if (!url.starts_with(scheme) && !(scheme == "turn:" && url.starts_with("turns:")))
           return invalid(name, "must list " + std::string(scheme) + " URLs separated by commas (got \"" +

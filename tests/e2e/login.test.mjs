@@ -5,7 +5,14 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { WAIT_MS, assertNoProblems as assertNoPageProblems, launchBrowser, openGuestPage, sleep } from './lib/browser.mjs';
+import {
+  WAIT_MS,
+  assertNoProblems as assertNoPageProblems,
+  launchBrowser,
+  openGuestPage,
+  sleep,
+  textMatching,
+} from './lib/browser.mjs';
 import { codeFor, outbox, repoRoot, startServer } from './lib/server.mjs';
 
 const MABEL_PHONE = '+18005554321';
@@ -34,17 +41,6 @@ async function openPage(t, serverOptions) {
 
 function assertNoProblems(problems) {
   assertNoPageProblems({ problems });
-}
-
-// The locator's text once it matches `pattern`; fails with the last text seen.
-async function textMatching(locator, pattern, timeoutMs = WAIT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
-    if (pattern.test(text)) return text;
-    if (Date.now() > deadline) assert.fail(`expected text matching ${pattern}, got ${JSON.stringify(text)}`);
-    await sleep(50);
-  }
 }
 
 const nameInput = (page) => page.getByLabel('Your name', { exact: true });
