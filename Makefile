@@ -1,7 +1,7 @@
 # The two commands of the README, and the steps they are made of.
 #   make run   installs what is missing, builds, starts `roomgate serve --dev` with the demo guests
-#   make test  installs what is missing, builds, runs every test (unit, integration, browser, sanitizers)
-.PHONY: run test build deps deps-run test-unit test-asan format clean
+#   make test  installs what is missing, builds, runs every test (unit, integration, browser, sanitizers, fuzzers)
+.PHONY: run test build deps deps-run test-unit test-asan test-fuzz format clean
 
 JOBS ?= $(shell nproc)
 
@@ -11,6 +11,7 @@ run: deps-run build
 test: deps build
 	ctest --preset default -j$(JOBS)
 	$(MAKE) test-asan
+	$(MAKE) test-fuzz
 
 deps:
 	scripts/install-deps
@@ -31,8 +32,15 @@ test-asan:
 	cmake --build --preset asan -j$(JOBS) --target unit_tests
 	ctest --preset asan -j$(JOBS)
 
+# Each libFuzzer target of fuzz/ for a short bounded run on a copy of its seed corpus (clang, ASan+UBSan).
+# Builds only the fuzzers and the pure sources they link, not the server.
+test-fuzz:
+	@[ -f build-fuzz/CMakeCache.txt ] || cmake --preset fuzz
+	cmake --build --preset fuzz -j$(JOBS)
+	ctest --preset fuzz
+
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
