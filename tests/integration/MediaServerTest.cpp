@@ -1,0 +1,172 @@
+// The media server on a real UDP socket on 127.0.0.1: a native client (the engine's parts in their client
+// roles) connects through ICE-lite and DTLS and gets its RTP and RTCP echoed with the SSRCs swapped.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <future>
+#include <thread>
+
+#include "media/EchoHandler.hpp"
+#include "media/MediaServer.hpp"
+#include "media/WebRtcClient.hpp"
+
+namespace roomgate::media {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A UDP socket "connected" to the server, feeding a WebRtcClient.
+class UdpClient : public WebRtcClient::Listener {
+ public:
+  UdpClient(uint16_t serverPort, ClientParams params) : client_(std::move(params), *this) {
+    fd_ = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(serverPort);
+    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+    EXPECT_EQ(connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof(to)), 0);
+  }
+  ~UdpClient() override { close(fd_); }
+
+  void onClientSend(std::span<const uint8_t> d) override { (void)send(fd_, d.data(), d.size(), 0); }
+  void onClientRtp(std::span<uint8_t> b, std::size_t n) override {
+    rtp.emplace_back(b.begin(), b.begin() + n);
+  }
+  void onClientRtcp(std::span<uint8_t> b, std::size_t n) override {
+    rtcp.emplace_back(b.begin(), b.begin() + n);
+  }
+
+  // Runs the client until `done` or `limit` passed.
+  bool runUntil(const std::function<bool()>& done,
+                std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+    const auto end = Clock::now() + limit;
+    std::array<uint8_t, 1500 + kSrtpMaxOverhead> buffer{};
+    while (Clock::now() < end) {
+      if (done()) return true;
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 20) > 0) {
+        const ssize_t n = recv(fd_, buffer.data(), 1500, 0);
+        if (n > 0) client_.receive(buffer, static_cast<std::size_t>(n), Clock::now());
+      }
+      client_.tick(Clock::now());
+    }
+    return done();
+  }
+  void sendRaw(std::span<const uint8_t> d) { (void)send(fd_, d.data(), d.size(), 0); }
+
+  WebRtcClient& client() { return client_; }
+  std::vector<std::vector<uint8_t>> rtp, rtcp;
+
+ private:
+  int fd_ = -1;
+  WebRtcClient client_;
+};
+
+std::vector<uint8_t> rtpPacket(uint32_t ssrc, uint16_t seq) {
+  std::vector<uint8_t> p = {0x80,
+                            111,
+                            static_cast<uint8_t>(seq >> 8),
+                            static_cast<uint8_t>(seq),
+                            0,
+                            0,
+                            1,
+                            0,
+                            static_cast<uint8_t>(ssrc >> 24),
+                            static_cast<uint8_t>(ssrc >> 16),
+                            static_cast<uint8_t>(ssrc >> 8),
+                            static_cast<uint8_t>(ssrc)};
+  for (int i = 0; i < 160; ++i) p.push_back(static_cast<uint8_t>(i * seq));
+  return p;
+}
+
+TEST(MediaServerTest, EchoesRtpAndRtcpWithSwappedSsrcsToANativeClient) {
+  const auto serverCert = DtlsCertificate::generate();
+  const auto clientCert = DtlsCertificate::generate();
+  MediaServer server({"127.0.0.1", 0, ""}, serverCert);
+  ASSERT_NE(server.port(), 0);
+  EXPECT_EQ(server.announceIp(), "127.0.0.1");
+
+  const IceCredentials serverIce{"echoufrag", "0123456789abcdef0123456789abcdef"};
+  const IceCredentials clientIce{"cli1", "client-password-0123456789"};
+  const std::pair<uint32_t, uint32_t> pairs[] = {{0xAAAA0001, 0xBBBB0001}};
+  server.createTransport("echo:test", {serverIce, clientIce.ufrag, clientCert->fingerprint(), nullptr},
+                         [&] { return std::make_unique<EchoHandler>(makeSsrcSwap(pairs)); });
+
+  UdpClient udp(server.port(), {clientIce, serverIce, serverCert->fingerprint(), clientCert, 7});
+  udp.client().start(Clock::now());
+  ASSERT_TRUE(udp.runUntil([&] { return udp.client().connected(); })) << "ICE + DTLS over loopback";
+
+  for (uint16_t seq = 1; seq <= 20; ++seq) {
+    auto packet = rtpPacket(0xAAAA0001, seq);
+    packet.resize(packet.size() + kSrtpMaxOverhead);
+    ASSERT_TRUE(udp.client().sendRtp(packet, packet.size() - kSrtpMaxOverhead));
+  }
+  // A receiver report about our stream, as the browser's receiver would send.
+  std::vector<uint8_t> rr = {0x81, 201, 0, 7, 0xAA, 0xAA, 0x00, 0x01, 0xBB, 0xBB, 0x00, 0x01};
+  rr.resize(32 + kSrtpMaxOverhead);
+  ASSERT_TRUE(udp.client().sendRtcp(rr, 32));
+
+  ASSERT_TRUE(udp.runUntil([&] { return udp.rtp.size() == 20 && udp.rtcp.size() == 1; }));
+  for (uint16_t seq = 1; seq <= 20; ++seq) {
+    const auto& back = udp.rtp[seq - 1];
+    auto expected = rtpPacket(0xBBBB0001, seq);
+    EXPECT_EQ(back, expected) << "seq " << seq;
+  }
+  const auto& report = udp.rtcp[0];
+  ASSERT_EQ(report.size(), 32u);
+  EXPECT_EQ(std::vector<uint8_t>(report.begin() + 4, report.begin() + 12),
+            (std::vector<uint8_t>{0xBB, 0xBB, 0x00, 0x01, 0xAA, 0xAA, 0x00, 0x01}));
+  EXPECT_EQ(udp.client().decryptFailures(), 0u);
+  EXPECT_EQ(server.stats().transportsOpen.load(), 1u);
+}
+
+TEST(MediaServerTest, DatagramsFromNoTransportAreDroppedAndCounted) {
+  MediaServer server({"127.0.0.1", 0, ""}, DtlsCertificate::generate());
+  const auto cert = DtlsCertificate::generate();
+  UdpClient udp(server.port(), {{"x", "y"}, {"nobody", "pw"}, cert->fingerprint(), cert, 1});
+  const std::vector<uint8_t> junk = {0x80, 96, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4, 5};
+  udp.sendRaw(junk);
+  udp.client().start(Clock::now());  // a STUN check for a ufrag no transport has
+  EXPECT_TRUE(
+      udp.runUntil([&] { return server.stats().unknownDatagrams.load() >= 2; }, std::chrono::seconds(5)));
+  EXPECT_FALSE(udp.client().iceConnected());
+}
+
+TEST(MediaServerTest, ASecondTransportWithTheSameKeyReplacesTheFirst) {
+  MediaServer server({"127.0.0.1", 0, ""}, DtlsCertificate::generate());
+  const auto cert = DtlsCertificate::generate();
+  struct Counting : MediaHandler {
+    std::atomic<int>& closed;
+    explicit Counting(std::atomic<int>& c) : closed(c) {}
+    void onRtp(WebRtcTransport&, std::span<uint8_t>, std::size_t) override {}
+    void onRtcp(WebRtcTransport&, std::span<uint8_t>, std::size_t) override {}
+    void onClosed(const std::string&) override { ++closed; }
+  };
+  std::atomic<int> closed = 0;
+  for (const char* ufrag : {"first1", "second"})
+    server.createTransport("echo:same",
+                           {{ufrag, "0123456789abcdef0123456789"}, "b", cert->fingerprint(), nullptr},
+                           [&] { return std::make_unique<Counting>(closed); });
+  std::promise<void> done;
+  server.post([&] { done.set_value(); });
+  done.get_future().wait();
+  EXPECT_EQ(closed.load(), 1);
+  EXPECT_EQ(server.stats().transportsOpen.load(), 1u);
+}
+
+TEST(MediaServerTest, ABusyPortIsAClearError) {
+  MediaServer first({"127.0.0.1", 0, ""}, DtlsCertificate::generate());
+  try {
+    MediaServer second({"127.0.0.1", first.port(), ""}, DtlsCertificate::generate());
+    FAIL() << "binding a port in use must fail";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("--rtc-port"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace roomgate::media
