@@ -80,7 +80,7 @@ summary=()
 for c in $CLIENTS; do
   rm -f run.db run.db-wal run.db-shm
   cp template.db run.db
-  "$ROOMGATE" serve --dev --listen 127.0.0.1:0 --db run.db > server.out 2> "server-$c.log" &
+  "$ROOMGATE" serve --dev --listen 127.0.0.1:0 --rtc-port 0 --db run.db > server.out 2> "server-$c.log" &
   SERVER_PID=$!
   port=""
   for _ in $(seq 200); do

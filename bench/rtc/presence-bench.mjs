@@ -31,7 +31,7 @@ for (let r = 0; r < R; r++) cli('rooms', 'add', `room-${r}`, '--type', 'peer-to-
 const tokens = [];
 for (let i = 0; i < N; i++) tokens.push(cli('token', '--identity', `p${i}`, '--room', `room-${i % R}`));
 
-const server = spawn(bin, ['serve', '--dev', '--listen', '127.0.0.1:0', '--db', db], { cwd: dir, env: { PATH: process.env.PATH } });
+const server = spawn(bin, ['serve', '--dev', '--listen', '127.0.0.1:0', '--rtc-port', '0', '--db', db], { cwd: dir, env: { PATH: process.env.PATH } });
 const url = await new Promise((resolve, reject) => {
   let out = '';
   server.stdout.on('data', (d) => {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdio>
 
+#include "app/EchoService.hpp"
 #include "app/JoinFlow.hpp"
 #include "app/Secrets.hpp"
 #include "common/Crypto.hpp"
@@ -16,6 +17,7 @@
 #include "http/Api.hpp"
 #include "http/Server.hpp"
 #include "http/SessionCookie.hpp"
+#include "media/MediaServer.hpp"
 #include "rtc/Limits.hpp"
 #include "rtc/RtcService.hpp"
 #include "store/Checkpointer.hpp"
@@ -109,7 +111,7 @@ int serve(const config::Config& config) {
   http::SessionCookie cookie(deriveKey(*secret, "session-cookie"));
   http::Api api(flow, cookie, clock,
                 [&](const std::optional<std::string>& to, int limit) { return outbox.list(to, limit); },
-                {config.dev, config.cookieSecure});
+                {config.dev, config.cookieSecure, config.tokenTtlSeconds});
 
   // Live rooms: the signaling service, fed by the rooms table, the revocation watermarks and the
   // verification records (for the "verified" badge).
@@ -128,6 +130,22 @@ int serve(const config::Config& config) {
       std::move(lookups), [&](std::chrono::milliseconds delay, std::function<void()> task) {
         io.load()->after(delay, std::move(task));
       });
+
+  // The SFU's media port: the echo test now, group rooms next. Its certificate lives as long as the process.
+  std::unique_ptr<media::MediaServer> media;
+  try {
+    media = std::make_unique<media::MediaServer>(
+        media::MediaServerOptions{config.rtcListenIp, static_cast<uint16_t>(config.rtcPort),
+                                  config.rtcAnnounceIp},
+        media::DtlsCertificate::generate());
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 2;
+  }
+  EchoService echo(*media, tokens, random, [&](std::string_view identity, std::string_view room) {
+    return rooms.revokedBefore(identity, room);
+  });
+  api.setEchoOffer([&](std::string_view pass, std::string_view sdp) { return echo.offer(pass, sdp); });
 
   std::unique_ptr<http::Server> server;
   try {
@@ -158,6 +176,8 @@ int serve(const config::Config& config) {
     std::printf("  demo guests: blathers, mabel, tommy (room \"%s\"); database %s\n", kDemoRoom,
                 config.db.c_str());
   }
+  std::printf("  media (group rooms, /echo check): udp %s:%u, announced as %s\n", config.rtcListenIp.c_str(),
+              media->port(), media->announceIp().c_str());
   std::fflush(stdout);
   server->run();
   deliveries.flush();  // the last outcomes are posted to the stopped server: run them

@@ -40,12 +40,14 @@ void setUpLogging(const std::string& level) {
 
 // The flags given on the command line, by the variable names they override.
 struct Flags {
-  std::string listen, db;
+  std::string listen, db, rtcPort, rtcAnnounceIp;
   bool dev = false;
   [[nodiscard]] std::map<std::string, std::string> byName() const {
     std::map<std::string, std::string> m;
     if (!listen.empty()) m["ROOMGATE_LISTEN"] = listen;
     if (!db.empty()) m["ROOMGATE_DB"] = db;
+    if (!rtcPort.empty()) m["ROOMGATE_RTC_PORT"] = rtcPort;
+    if (!rtcAnnounceIp.empty()) m["ROOMGATE_RTC_ANNOUNCE_IP"] = rtcAnnounceIp;
     if (dev) m["ROOMGATE_DEV"] = "1";
     return m;
   }
@@ -93,6 +95,12 @@ int run(int argc, char** argv) {
   serveCmd->add_option("--listen", flags.listen,
                        "host:port to listen on (ROOMGATE_LISTEN, default 127.0.0.1:8080)");
   addDb(serveCmd);
+  serveCmd->add_option("--rtc-port", flags.rtcPort,
+                       "UDP port of the media server for group rooms and the echo test (ROOMGATE_RTC_PORT, "
+                       "default 40000; 0 picks a free one)");
+  serveCmd->add_option("--rtc-announce-ip", flags.rtcAnnounceIp,
+                       "Address put in media candidates, e.g. the public IP behind NAT "
+                       "(ROOMGATE_RTC_ANNOUNCE_IP, default the --listen host)");
   serveCmd->add_flag("--dev", flags.dev,
                      "Development mode: codes go to the console and /dev/outbox; demo guests");
 

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <tuple>
 
+#include <arpa/inet.h>
+
 #include "common/Text.hpp"
 #include "config/DotEnv.hpp"
 
@@ -33,6 +35,44 @@ std::optional<std::string> Sources::lookup(const std::string& name) const {
   }
   return std::nullopt;
 }
+
+namespace {
+
+// The SFU's UDP port and addresses.
+Status loadMedia(const Sources& s, Config& c) {
+  if (auto v = s.lookup("ROOMGATE_RTC_PORT")) {
+    int n = -1;
+    auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec != std::errc() || p != v->data() + v->size() || n < 0 || n > 65535)
+      return invalid("ROOMGATE_RTC_PORT", "must be a UDP port from 0 to 65535 (got \"" + *v + "\")");
+    c.rtcPort = n;
+  }
+  const auto isIp = [](std::string_view text) {
+    in6_addr v6{};
+    in_addr v4{};
+    const std::string t(text);
+    return inet_pton(AF_INET, t.c_str(), &v4) == 1 || inet_pton(AF_INET6, t.c_str(), &v6) == 1;
+  };
+  std::string host = c.listen.substr(0, c.listen.rfind(':'));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  c.rtcListenIp = isIp(host) ? host : "127.0.0.1";
+  if (auto v = s.lookup("ROOMGATE_RTC_ANNOUNCE_IP")) {
+    if (!isIp(*v))
+      return invalid(
+          "ROOMGATE_RTC_ANNOUNCE_IP",
+          "must be the IP address browsers reach the server at, e.g. 203.0.113.7 (got \"" + *v + "\")");
+    c.rtcAnnounceIp = *v;
+  } else if (c.rtcListenIp == "0.0.0.0" || c.rtcListenIp == "::") {
+    return invalid(
+        "ROOMGATE_RTC_ANNOUNCE_IP",
+        "must be set when listening on all interfaces: browsers need the one address to send media to");
+  } else {
+    c.rtcAnnounceIp = c.rtcListenIp;
+  }
+  return Ok{};
+}
+
+}  // namespace
 
 Result<Config> load(const Sources& s) {
   Config c;
@@ -118,6 +158,7 @@ Result<Config> load(const Sources& s) {
       return invalid("ROOMGATE_ICE_POLICY",
                      "relay needs a TURN server: set ROOMGATE_TURN_URLS and ROOMGATE_TURN_SECRET");
   }
+  if (auto e = loadMedia(s, c); !e) return e.error();
   return c;
 }
 

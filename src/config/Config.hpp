@@ -45,6 +45,11 @@ struct Config {
   std::vector<std::string> turnUrls;      // ROOMGATE_TURN_URLS, comma-separated: turn:host:port?transport=udp
   std::optional<std::string> turnSecret;  // ROOMGATE_TURN_SECRET: coturn's static-auth-secret
   bool relayOnly = false;                 // ROOMGATE_ICE_POLICY=relay: media only through TURN
+  // The SFU's media port (group rooms, the echo test): one UDP port for every browser.
+  int rtcPort = 40000;        // ROOMGATE_RTC_PORT / --rtc-port, 0 picks a free one
+  std::string rtcListenIp;    // the host of ROOMGATE_LISTEN when it is an IP address, else 127.0.0.1
+  std::string rtcAnnounceIp;  // ROOMGATE_RTC_ANNOUNCE_IP / --rtc-announce-ip: the address in candidates
+                              // (behind NAT, the public one); default rtcListenIp
 };
 
 // Reads and validates every setting; an error names the variable and says what is wrong.

@@ -110,12 +110,13 @@ Response Api::errorResponse(const Error& e) {
 Response Api::handle(const Request& request) {
   const std::string path = request.target.substr(0, request.target.find('?'));
   try {
-    if (path == "/login" || path == "/verify") {
+    if (path == "/login" || path == "/verify" || path == "/echo/offer") {
       if (request.method != "POST") {
         Response r = errorResponse({405, "method_not_allowed", "Use POST for " + path + ".", {}});
         r.headers.emplace_back("Allow", "POST");
         return r;
       }
+      if (path == "/echo/offer") return echoOffer(request);
       return path == "/login" ? login(request) : verify(request);
     }
     if (request.method != "GET" && request.method != "HEAD") {
@@ -189,7 +190,30 @@ Response Api::verify(const Request& request) {
   Response r =
       jsonResponse(200, {{"token", joined->token}, {"identity", joined->identity}, {"room", joined->room}});
   r.headers.emplace_back("Set-Cookie", SessionCookie::clearHeader(options_.cookieSecure));  // single use
+  r.headers.emplace_back("Set-Cookie", SessionCookie::setHeader(joined->token, options_.passTtlSeconds,
+                                                                options_.cookieSecure, kPassCookieName));
   return r;
+}
+
+Response Api::echoOffer(const Request& request) {
+  if (!echo_)
+    return errorResponse(Error::unavailable("media_unavailable",
+                                            "The media server is not running, so the check cannot start."));
+  const auto cookieHeader = request.header("cookie");
+  const auto pass =
+      cookieHeader ? SessionCookie::fromCookieHeader(*cookieHeader, kPassCookieName) : std::nullopt;
+  if (!pass || pass->empty())
+    return errorResponse(Error::unauthorized(
+        "not_verified",
+        "The connection check is for verified guests: enter your name on the join page and the code we send "
+        "you, then open the check again."));
+  auto body = parseJsonBody(request);
+  if (!body) return errorResponse(body.error());
+  auto sdp = stringField(*body, "sdp", true);
+  if (!sdp) return errorResponse(sdp.error());
+  auto answer = echo_(*pass, *sdp.value());
+  if (!answer) return errorResponse(answer.error());
+  return jsonResponse(200, {{"type", "answer"}, {"sdp", *answer}});
 }
 
 Response Api::outbox(const Request& request) {

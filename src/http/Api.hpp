@@ -3,8 +3,9 @@
 //   GET  /            the web client (and its assets: /app.js, /style.css, ...)
 //   GET  /healthz     {"status":"ok"}
 //   POST /login       {"username", "room"?, "channel"?} -> {"phone"|"email", "channel", "to"} + session
-//   cookie POST /verify      {"code"} + session cookie -> {"token", "identity", "room"} GET  /dev/outbox  the
-//   development outbox, newest first (only with --dev; 404 otherwise)
+//   cookie POST /verify      {"code"} + session cookie -> {"token", "identity", "room"} + pass cookie
+//   POST /echo/offer {"sdp"} + pass cookie -> {"sdp"}: the echo test's answer (docs/SIGNALING.md)
+//   GET  /dev/outbox  the development outbox, newest first (only with --dev; 404 otherwise)
 // Every failure is {"error": {"code", "message"}} with its status; this file is the one place where an
 // Error becomes a response.
 // Thread: the server's I/O thread only.
@@ -20,15 +21,20 @@
 
 namespace roomgate::http {
 
-// The largest request body accepted (JSON of a name or a code is tiny); more is refused with 413.
-inline constexpr std::size_t kMaxBodyBytes = 16 * 1024;
+// The largest request body accepted: an SDP offer with many m-lines fits (a name or a code is tiny);
+// more is refused with 413.
+inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;
 // The most outbox entries one GET /dev/outbox returns.
 inline constexpr int kMaxOutboxEntries = 200;
 
 struct ApiOptions {
   bool dev = false;
   bool cookieSecure = false;
+  int64_t passTtlSeconds = 3600;  // the access token's lifetime: the pass cookie lives as long
 };
+
+// The echo test's signaling: the guest's pass (access token) and the browser's SDP offer -> the answer.
+using EchoOffer = std::function<Result<std::string>(std::string_view pass, std::string_view offer)>;
 
 class Api {
  public:
@@ -40,6 +46,8 @@ class Api {
       ApiOptions options);
 
   [[nodiscard]] Response handle(const Request& request);
+  // Enables POST /echo/offer (without it the route answers 503).
+  void setEchoOffer(EchoOffer echo) { echo_ = std::move(echo); }
 
   // The response for an Error (also used by the server for transport-level refusals such as 413).
   [[nodiscard]] static Response errorResponse(const Error& e);
@@ -48,12 +56,14 @@ class Api {
   Response login(const Request& request);
   Response verify(const Request& request);
   Response outbox(const Request& request);
+  Response echoOffer(const Request& request);
 
   app::JoinFlow& flow_;
   const SessionCookie& cookie_;
   const Clock& clock_;
   OutboxLister listOutbox_;
   ApiOptions options_;
+  EchoOffer echo_;
 };
 
 }  // namespace roomgate::http

@@ -41,23 +41,24 @@ std::optional<LoginSession> SessionCookie::open(std::string_view value, int64_t 
   return s;
 }
 
-std::string SessionCookie::setHeader(std::string_view value, int64_t maxAgeSeconds, bool secure) {
-  return std::string(kSessionCookieName) + "=" + std::string(value) +
-         "; Path=/; Max-Age=" + std::to_string(maxAgeSeconds) + "; HttpOnly; SameSite=Strict" +
-         (secure ? "; Secure" : "");
+std::string SessionCookie::setHeader(std::string_view value, int64_t maxAgeSeconds, bool secure,
+                                     std::string_view name) {
+  return std::string(name) + "=" + std::string(value) + "; Path=/; Max-Age=" + std::to_string(maxAgeSeconds) +
+         "; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
 }
 
-std::string SessionCookie::clearHeader(bool secure) {
-  return setHeader("", 0, secure);
+std::string SessionCookie::clearHeader(bool secure, std::string_view name) {
+  return setHeader("", 0, secure, name);
 }
 
-std::optional<std::string_view> SessionCookie::fromCookieHeader(std::string_view header) {
+std::optional<std::string_view> SessionCookie::fromCookieHeader(std::string_view header,
+                                                                std::string_view name) {
   while (!header.empty()) {
     const auto semi = header.find(';');
     std::string_view pair = header.substr(0, semi);
     while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
     const auto eq = pair.find('=');
-    if (eq != std::string_view::npos && pair.substr(0, eq) == kSessionCookieName) return pair.substr(eq + 1);
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
     if (semi == std::string_view::npos) break;
     header.remove_prefix(semi + 1);
   }

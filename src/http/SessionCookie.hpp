@@ -15,6 +15,9 @@ namespace roomgate::http {
 using app::LoginSession;
 
 inline constexpr std::string_view kSessionCookieName = "roomgate_session";
+// After /verify: the guest's access token, so pages other than the call (the echo test) know a verified
+// guest. HttpOnly like the session; it expires with the token.
+inline constexpr std::string_view kPassCookieName = "roomgate_pass";
 // A cookie value longer than this is not ours; refused before any parsing.
 inline constexpr std::size_t kMaxSessionCookieBytes = 2048;
 
@@ -27,11 +30,13 @@ class SessionCookie {
   // nullopt if the value is malformed, forged, or expired at `now`.
   [[nodiscard]] std::optional<LoginSession> open(std::string_view value, int64_t now) const;
 
-  // Set-Cookie header values.
-  [[nodiscard]] static std::string setHeader(std::string_view value, int64_t maxAgeSeconds, bool secure);
-  [[nodiscard]] static std::string clearHeader(bool secure);
-  // Our cookie's value from a Cookie request header, if present.
-  [[nodiscard]] static std::optional<std::string_view> fromCookieHeader(std::string_view header);
+  // Set-Cookie header values (HttpOnly, SameSite=Strict, Path=/) for the cookie `name`.
+  [[nodiscard]] static std::string setHeader(std::string_view value, int64_t maxAgeSeconds, bool secure,
+                                             std::string_view name = kSessionCookieName);
+  [[nodiscard]] static std::string clearHeader(bool secure, std::string_view name = kSessionCookieName);
+  // The value of cookie `name` from a Cookie request header, if present.
+  [[nodiscard]] static std::optional<std::string_view> fromCookieHeader(
+      std::string_view header, std::string_view name = kSessionCookieName);
 
  private:
   std::string key_;

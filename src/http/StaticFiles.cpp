@@ -28,6 +28,7 @@ std::string_view contentTypeFor(std::string_view fileName) {
 
 std::optional<Response> staticFile(std::string_view path) {
   if (path == "/") path = "/index.html";
+  if (path == "/echo") path = "/echo.html";
   for (const auto& asset : webAssets()) {
     if (asset.path != path) continue;
     Response r;

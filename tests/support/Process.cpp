@@ -190,7 +190,7 @@ ServerProcess::~ServerProcess() {
 }
 
 void ServerProcess::start() {
-  std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:0", "--db", dbPath()};
+  std::vector<std::string> args = {"serve", "--listen", "127.0.0.1:0", "--rtc-port", "0", "--db", dbPath()};
   if (options_.dev) args.push_back("--dev");
   args.insert(args.end(), options_.extraArgs.begin(), options_.extraArgs.end());
   auto env = options_.env;

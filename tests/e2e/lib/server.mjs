@@ -91,7 +91,7 @@ export async function startServer({ guests = [], rooms = [], env = {} } = {}) {
     await addRooms(dir, db, rooms);
     await addGuests(dir, db, guests);
     // cwd is the temporary directory, so no stray .env is read.
-    child = spawn(binary, ['serve', '--dev', '--listen', '127.0.0.1:0', '--db', db], {
+    child = spawn(binary, ['serve', '--dev', '--listen', '127.0.0.1:0', '--rtc-port', '0', '--db', db], {
       cwd: dir,
       env: { ...cleanEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

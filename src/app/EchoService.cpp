@@ -1,0 +1,102 @@
+#include "app/EchoService.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "common/Text.hpp"
+#include "media/EchoHandler.hpp"
+#include "media/SdpAnswer.hpp"
+
+namespace roomgate::app {
+namespace {
+
+// ICE credentials: ice-chars only (hex is), the ufrag long enough never to collide on one server, the
+// password 128 bits (RFC 8445 section 5.3).
+constexpr std::size_t kUfragBytes = 8;
+constexpr std::size_t kPwdBytes = 16;
+
+uint32_t randomSsrc(Random& random) {
+  uint32_t v = 0;
+  while (v == 0) random.fill(std::as_writable_bytes(std::span(&v, 1)));
+  return v;
+}
+
+Error notVerified(std::string_view why) {
+  return Error::unauthorized("not_verified",
+                             "The connection check is for verified guests (" + std::string(why) +
+                                 "): enter your name on the join page and the code we send you, then open "
+                                 "the check again.");
+}
+
+}  // namespace
+
+EchoService::EchoService(media::MediaServer& media, const token::TokenVerifier& tokens, Random& random,
+                         RevokedBefore revokedBefore)
+    : media_(media), tokens_(tokens), random_(random), revokedBefore_(std::move(revokedBefore)) {}
+
+Result<std::string> EchoService::offer(std::string_view pass, std::string_view offerText) {
+  auto claims = tokens_.verify(pass);
+  if (!claims)
+    return notVerified(claims.error().code == "token_expired" ? "your pass has expired"
+                                                              : "your pass is not valid");
+  if (auto wm = revokedBefore_(claims->identity, claims->room); wm && claims->issuedAt <= *wm)
+    return notVerified("your pass was revoked");
+
+  auto offer = media::sdp::parse(offerText);
+  if (!offer) return offer.error();
+
+  media::sdp::AnswerOptions options;
+  options.iceUfrag = randomHex(random_, kUfragBytes);
+  options.icePwd = randomHex(random_, kPwdBytes);
+  options.fingerprintSha256 = media_.certificate().fingerprint();
+  options.candidateIp = media_.announceIp();
+  options.candidatePort = media_.port();
+  random_.fill(std::as_writable_bytes(std::span(&options.sessionId, 1)));
+  options.sessionId &= 0x7FFFFFFFFFFFFFFFull;  // o= session ids are kept below 2^63
+  options.defaultDirection = media::sdp::Direction::kSendRecv;
+  // Announce one stream of ours per offered section (with RTX when the browser sends RTX), so the browser
+  // plays what comes back as a remote track; the handler swaps the browser's SSRCs for these.
+  for (const auto& m : offer->media) {
+    if (!m.mid) continue;
+    media::sdp::OutgoingStream out;
+    out.ssrc = randomSsrc(random_);
+    out.rtxSsrc = randomSsrc(random_);
+    out.cname = "roomgate-echo";
+    out.streamId = "echo";
+    out.trackId = "echo-" + *m.mid;
+    options.outgoing.emplace(*m.mid, std::move(out));
+  }
+  auto answer = media::sdp::createAnswer(*offer, options);
+  if (!answer) return answer.error();
+
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  for (const auto& m : answer->media) {
+    const auto out = options.outgoing.find(m.mid);
+    if (out == options.outgoing.end() || m.remoteStreams.empty()) continue;
+    const auto& theirs = m.remoteStreams.front();
+    pairs.emplace_back(theirs.ssrc, out->second.ssrc);
+    if (theirs.rtxSsrc && out->second.rtxSsrc) pairs.emplace_back(*theirs.rtxSsrc, *out->second.rtxSsrc);
+  }
+  if (pairs.empty())
+    return Error::badRequest(
+        "unsupported_sdp",
+        "The offer names no SSRCs for its audio or video (a=ssrc lines), so nothing can be "
+        "sent back. Use a current Chrome, Edge or Firefox.");
+
+  std::string fingerprint;
+  for (const auto& f : answer->remoteFingerprints)
+    if (asciiLower(f.algorithm) == "sha-256") fingerprint = f.value;
+  if (fingerprint.empty())
+    return Error::badRequest(
+        "unsupported_sdp",
+        "The offer has no sha-256 certificate fingerprint (a=fingerprint:sha-256), which "
+        "DTLS needs. Use a current Chrome, Edge or Firefox.");
+  media_.createTransport(
+      "echo:" + claims->identity,
+      {{options.iceUfrag, options.icePwd}, answer->remoteIceUfrag, fingerprint, nullptr},
+      [swap = media::makeSsrcSwap(pairs)] { return std::make_unique<media::EchoHandler>(swap); });
+  spdlog::info("echo check for {}: {} stream(s) on {}:{}", claims->identity, pairs.size(),
+               options.candidateIp, options.candidatePort);
+  return media::sdp::serialize(answer->description);
+}
+
+}  // namespace roomgate::app
