@@ -286,6 +286,7 @@ TEST(SdpParse, RefusesMalformedInputWithInvalidSdp) {
       {"msid with three fields", minimal(audio + "a=msid:a b c\r\n")},
       {"mid twice", minimal(audio + "a=mid:0\r\na=mid:1\r\n")},
       {"empty mid", minimal(audio + "a=mid:\r\n")},
+      {"mid with a space", minimal(audio + "a=mid:a b\r\n")},
       {"setup unknown", minimal(audio + "a=setup:sideways\r\n")},
       {"two directions", minimal(audio + "a=sendrecv\r\na=recvonly\r\n")},
       {"flag with a value", minimal(audio + "a=rtcp-mux:yes\r\n")},
