@@ -3,7 +3,8 @@
 // under BUNDLE (RFC 9143), ICE (RFC 8839), DTLS-SRTP (RFC 8122, RFC 5763). `parse` turns text into the
 // model, `serialize` turns the model back into text; `parse(serialize(d)) == d` for every `d` that
 // `parse` returned, as long as the text stays within kMaxSdpBytes and kMaxLines (serialize writes CRLF
-// where the input may have had LF, and adds s= and t= if they were missing). Pure: no I/O, no exceptions on bad input, thread-safe.
+// where the input may have had LF, and adds s= and t= if they were missing). Pure: no I/O, no exceptions on
+// bad input, thread-safe.
 //
 // What the model keeps: the attributes WebRTC negotiates, each in its own field, and everything else
 // verbatim (`otherAttributes`, `otherLines`) so nothing an offer says is lost on the way through.

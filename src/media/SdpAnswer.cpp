@@ -237,6 +237,20 @@ MediaSection acceptedSection(const MediaSection& offered, const NegotiatedMedia&
   return m;
 }
 
+// The server's own values must make a valid line each: a bug of the caller otherwise.
+Status checkOptions(const AnswerOptions& o) {
+  for (const std::string* value : {&o.iceUfrag, &o.icePwd, &o.fingerprintSha256, &o.candidateIp}) {
+    const bool token = !value->empty() && std::none_of(value->begin(), value->end(), [](char c) {
+      return static_cast<unsigned char>(c) <= ' ' || c == 0x7F;
+    });
+    if (!token)
+      return Error::internal(
+          "The server's ICE credentials, fingerprint and candidate address must be set, "
+          "without spaces.");
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 const NegotiatedMedia* Answer::find(std::string_view mid) const {
@@ -246,6 +260,7 @@ const NegotiatedMedia* Answer::find(std::string_view mid) const {
 }
 
 Result<Answer> createAnswer(const SessionDescription& offer, const AnswerOptions& options) {
+  if (Status s = checkOptions(options); !s) return s.error();
   if (Status s = checkMids(offer); !s) return s.error();
   Answer answer;
   SessionDescription& d = answer.description;
