@@ -506,6 +506,31 @@ TEST(SdpAnswer, DirectionsAndOutgoingStreams) {
   EXPECT_NE(text.find("a=ssrc-group:FID 3333 4444\r\n"), std::string::npos);
 }
 
+TEST(SdpAnswer, ReportsSimulcastAndRtxSsrcsOfTheOffer) {
+  // Chromium's legacy SSRC simulcast: three layers, each with its RTX.
+  std::string offer = fixture("chromium-offer.sdp");
+  const auto video = offer.find("a=ssrc-group:FID");
+  offer = offer.substr(0, video) +
+          "a=ssrc-group:SIM 10 20 30\r\na=ssrc-group:FID 10 11\r\na=ssrc-group:FID 20 21\r\n"
+          "a=ssrc-group:FID 30 31\r\n"
+          "a=ssrc:10 cname:c\r\na=ssrc:11 cname:c\r\na=ssrc:20 cname:c\r\na=ssrc:21 cname:c\r\n"
+          "a=ssrc:30 cname:c\r\na=ssrc:31 cname:c\r\n";
+  AnswerOptions options = serverOptions();
+  options.candidateIp = "2001:db8::7";
+  const Answer a = answered(offer, options);
+  const NegotiatedMedia* v = a.find("1");
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->simulcastSsrcs, (std::vector<std::uint32_t>{10, 20, 30}));
+  ASSERT_EQ(v->remoteStreams.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(v->remoteStreams[i].ssrc, 10 * (i + 1));
+    EXPECT_EQ(v->remoteStreams[i].rtxSsrc, 10 * (i + 1) + 1);
+    EXPECT_EQ(v->remoteStreams[i].cname, "c");
+  }
+  EXPECT_EQ(a.description.media[1].connection, "IN IP6 2001:db8::7");
+  EXPECT_EQ(a.description.media[1].candidates[0], "1 1 udp 2130706431 2001:db8::7 40000 typ host");
+}
+
 struct Unanswerable {
   const char* what;
   std::string offer;
