@@ -127,7 +127,7 @@ struct MediaSection {
   std::vector<std::string> otherLines;    // other lines ("b=AS:30"), verbatim, type letter included
 
   std::optional<std::string> mid;
-  std::optional<Direction> direction;  // absent: the session's, else sendrecv (sectionDirection())
+  std::optional<Direction> direction;  // absent: the session's, else sendrecv (directionOf)
   std::optional<std::string> iceUfrag;
   std::optional<std::string> icePwd;
   std::optional<std::string> iceOptions;  // "trickle"
