@@ -66,27 +66,36 @@ std::optional<T> parseNumber(std::string_view s, T max = std::numeric_limits<T>:
   return value;
 }
 
+// The SDP spelling of each enum value, both ways.
+template <typename Enum, std::size_t N>
+using Names = std::array<std::pair<Enum, std::string_view>, N>;
+constexpr Names<MediaKind, 3> kKindNames = {
+    {{MediaKind::kAudio, "audio"}, {MediaKind::kVideo, "video"}, {MediaKind::kApplication, "application"}}};
+constexpr Names<Direction, 4> kDirectionNames = {{{Direction::kSendRecv, "sendrecv"},
+                                                  {Direction::kSendOnly, "sendonly"},
+                                                  {Direction::kRecvOnly, "recvonly"},
+                                                  {Direction::kInactive, "inactive"}}};
+constexpr Names<Setup, 4> kSetupNames = {{{Setup::kActpass, "actpass"},
+                                          {Setup::kActive, "active"},
+                                          {Setup::kPassive, "passive"},
+                                          {Setup::kHoldconn, "holdconn"}}};
+
+template <typename Enum, std::size_t N>
+std::string_view nameOf(const Names<Enum, N>& names, Enum value) {
+  for (const auto& [e, name] : names)
+    if (e == value) return name;
+  return {};
+}
+
+template <typename Enum, std::size_t N>
+std::optional<Enum> valueOf(const Names<Enum, N>& names, std::string_view name) {
+  for (const auto& [e, n] : names)
+    if (n == name) return e;
+  return std::nullopt;
+}
+
 std::optional<Direction> directionFrom(std::string_view s) {
-  if (s == "sendrecv") return Direction::kSendRecv;
-  if (s == "sendonly") return Direction::kSendOnly;
-  if (s == "recvonly") return Direction::kRecvOnly;
-  if (s == "inactive") return Direction::kInactive;
-  return std::nullopt;
-}
-
-std::optional<Setup> setupFrom(std::string_view s) {
-  if (s == "actpass") return Setup::kActpass;
-  if (s == "active") return Setup::kActive;
-  if (s == "passive") return Setup::kPassive;
-  if (s == "holdconn") return Setup::kHoldconn;
-  return std::nullopt;
-}
-
-MediaKind kindFrom(std::string_view s) {
-  if (s == "audio") return MediaKind::kAudio;
-  if (s == "video") return MediaKind::kVideo;
-  if (s == "application") return MediaKind::kApplication;
-  return MediaKind::kOther;
+  return valueOf(kDirectionNames, s);
 }
 
 bool isRtpProtocol(std::string_view protocol) {
@@ -124,9 +133,8 @@ class Parser {
  public:
   Result<SessionDescription> run(std::string_view text) {
     if (text.size() > kMaxSdpBytes)
-      return Error::badRequest(std::string(kInvalidSdp), "The SDP is " + std::to_string(text.size()) +
-                                                             " bytes long; at most " +
-                                                             std::to_string(kMaxSdpBytes) + " are accepted.");
+      return invalidSdp("The SDP is " + std::to_string(text.size()) + " bytes long; at most " +
+                        std::to_string(kMaxSdpBytes) + " are accepted.");
     std::size_t lineNumber = 0;
     bool sawVersion = false;
     bool sawOrigin = false;
@@ -136,8 +144,7 @@ class Parser {
       text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (++lineNumber > kMaxLines)
-        return Error::badRequest(std::string(kInvalidSdp),
-                                 "The SDP has more than " + std::to_string(kMaxLines) + " lines.");
+        return invalidSdp("The SDP has more than " + std::to_string(kMaxLines) + " lines.");
       if (line.empty()) continue;
       Problem problem = checkShape(line);
       if (!problem && !sawVersion) {
@@ -148,15 +155,12 @@ class Parser {
         problem = onLine(line[0], line.substr(2));
       }
       if (problem)
-        return Error::badRequest(
-            std::string(kInvalidSdp),
-            "Line " + std::to_string(lineNumber) + " (" + quoteForMessage(line) + "): " + *problem + ".");
+        return invalidSdp("Line " + std::to_string(lineNumber) + " (" + quoteForMessage(line) +
+                          "): " + *problem + ".");
     }
-    if (!sawVersion)
-      return Error::badRequest(std::string(kInvalidSdp), "The SDP is empty; it must start with v=0.");
-    if (!sawOrigin) return Error::badRequest(std::string(kInvalidSdp), "The SDP has no o= line.");
-    if (Problem problem = finishSection())
-      return Error::badRequest(std::string(kInvalidSdp), "The last m= section: " + *problem + ".");
+    if (!sawVersion) return invalidSdp("The SDP is empty; it must start with v=0.");
+    if (!sawOrigin) return invalidSdp("The SDP has no o= line.");
+    if (Problem problem = finishSection()) return invalidSdp("The last m= section: " + *problem + ".");
     return std::move(d_);
   }
 
@@ -232,7 +236,7 @@ class Parser {
     const auto port = parseNumber<std::uint16_t>(t[1]);
     if (!port) return outOfRange("the port", t[1], 0, std::numeric_limits<std::uint16_t>::max());
     MediaSection m;
-    m.kind = kindFrom(t[0]);
+    m.kind = valueOf(kKindNames, t[0]).value_or(MediaKind::kOther);
     if (m.kind == MediaKind::kOther) m.otherKind = std::string(t[0]);
     m.port = *port;
     m.protocol = std::string(t[2]);
@@ -281,7 +285,7 @@ class Parser {
       if (algorithm.empty() || fingerprint.empty()) problem = "a=fingerprint needs an algorithm and a value";
       target.fingerprints.push_back({std::string(algorithm), std::string(fingerprint)});
     } else if (name == "setup") {
-      const auto setup = setupFrom(v);
+      const auto setup = valueOf(kSetupNames, v);
       if (!setup) problem = "a=setup must be actpass, active, passive or holdconn";
       if (target.setup) problem = "a=setup is given twice";
       target.setup = setup;
@@ -330,7 +334,11 @@ class Parser {
     Problem problem;
     if (onCommonAttribute(m, name, value, problem)) return problem;
     const std::string_view v = value.value_or("");
-    if (name == "mid") return setOnce(m.mid, name, v);
+    if (name == "mid") {
+      // RFC 5888 4: a token, so that a=group lists can hold it.
+      if (v.find_first_of(" \t") != std::string_view::npos) return "a mid cannot hold a space";
+      return setOnce(m.mid, name, v);
+    }
     if (name == "rtcp-mux") return setFlag(m.rtcpMux, name, value);
     if (name == "rtcp-rsize") return setFlag(m.rtcpRsize, name, value);
     if (name == "bundle-only") return setFlag(m.bundleOnly, name, value);
@@ -586,45 +594,13 @@ void writeSection(Writer& w, const MediaSection& m) {
 }  // namespace
 
 std::string_view toString(MediaKind kind) {
-  switch (kind) {
-    case MediaKind::kAudio:
-      return "audio";
-    case MediaKind::kVideo:
-      return "video";
-    case MediaKind::kApplication:
-      return "application";
-    case MediaKind::kOther:
-      break;
-  }
-  return "";
+  return nameOf(kKindNames, kind);
 }
-
 std::string_view toString(Direction direction) {
-  switch (direction) {
-    case Direction::kSendRecv:
-      return "sendrecv";
-    case Direction::kSendOnly:
-      return "sendonly";
-    case Direction::kRecvOnly:
-      return "recvonly";
-    case Direction::kInactive:
-      return "inactive";
-  }
-  return "inactive";
+  return nameOf(kDirectionNames, direction);
 }
-
 std::string_view toString(Setup setup) {
-  switch (setup) {
-    case Setup::kActpass:
-      return "actpass";
-    case Setup::kActive:
-      return "active";
-    case Setup::kPassive:
-      return "passive";
-    case Setup::kHoldconn:
-      return "holdconn";
-  }
-  return "holdconn";
+  return nameOf(kSetupNames, setup);
 }
 
 bool sends(Direction d) {
@@ -696,6 +672,10 @@ const MediaSection* SessionDescription::findMid(std::string_view mid) const {
   for (const auto& m : media)
     if (m.mid == mid) return &m;
   return nullptr;
+}
+
+Error invalidSdp(std::string message) {
+  return Error::badRequest(std::string(kInvalidSdp), std::move(message));
 }
 
 Result<SessionDescription> parse(std::string_view text) {

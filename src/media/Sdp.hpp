@@ -2,7 +2,9 @@
 // Session descriptions (SDP, RFC 8866) as WebRTC browsers write them: Unified Plan, one transport
 // under BUNDLE (RFC 9143), ICE (RFC 8839), DTLS-SRTP (RFC 8122, RFC 5763). `parse` turns text into the
 // model, `serialize` turns the model back into text; `parse(serialize(d)) == d` for every `d` that
-// `parse` returned. Pure: no I/O, no exceptions on bad input, thread-safe.
+// `parse` returned, as long as the text stays within kMaxSdpBytes and kMaxLines (serialize writes CRLF
+// where the input may have had LF, and adds s= and t= if they were missing). Pure: no I/O, no exceptions on
+// bad input, thread-safe.
 //
 // What the model keeps: the attributes WebRTC negotiates, each in its own field, and everything else
 // verbatim (`otherAttributes`, `otherLines`) so nothing an offer says is lost on the way through.
@@ -125,7 +127,7 @@ struct MediaSection {
   std::vector<std::string> otherLines;    // other lines ("b=AS:30"), verbatim, type letter included
 
   std::optional<std::string> mid;
-  std::optional<Direction> direction;  // absent: the session's, else sendrecv (sectionDirection())
+  std::optional<Direction> direction;  // absent: the session's, else sendrecv (directionOf)
   std::optional<std::string> iceUfrag;
   std::optional<std::string> icePwd;
   std::optional<std::string> iceOptions;  // "trickle"
@@ -182,6 +184,7 @@ struct SessionDescription {
 
 // The error code of every parse failure; the message names the line and what is wrong with it.
 inline constexpr std::string_view kInvalidSdp = "invalid_sdp";
+[[nodiscard]] Error invalidSdp(std::string message);  // badRequest kInvalidSdp
 
 // Parses `text`. Lines end in CRLF or LF; blank lines are skipped. The first line must be "v=0", an o=
 // line is required, and m= sections follow the session-level lines.

@@ -24,10 +24,6 @@ constexpr std::array<std::string_view, 1> kAudioFeedback = {"transport-cc"};
 constexpr std::array<std::string_view, 5> kVideoFeedback = {"nack", "nack pli", "ccm fir", "goog-remb",
                                                             "transport-cc"};
 
-Error invalid(std::string message) {
-  return Error::badRequest(std::string(kInvalidSdp), std::move(message));
-}
-
 std::string describe(const MediaSection& m, std::size_t index) {
   const std::string kind = m.kind == MediaKind::kOther ? m.otherKind : std::string(toString(m.kind));
   return "m= section " + std::to_string(index + 1) + " (" + kind +
@@ -105,9 +101,7 @@ std::vector<NegotiatedCodec> chooseCodecs(const MediaSection& m) {
 std::vector<HeaderExtension> chooseExtensions(const MediaSection& m) {
   std::vector<HeaderExtension> chosen;
   for (const auto& e : m.extensions)
-    if (std::find(kSupportedExtensions.begin(), kSupportedExtensions.end(), e.uri) !=
-        kSupportedExtensions.end())
-      chosen.push_back({e.id, e.uri, std::nullopt, ""});
+    if (contains(kSupportedExtensions, e.uri)) chosen.push_back({e.id, e.uri, std::nullopt, ""});
   return chosen;
 }
 
@@ -161,14 +155,14 @@ Status takeTransport(const SessionDescription& offer, const MediaSection& m, std
   const std::string where = describe(m, index);
   const std::string* ufrag = offer.iceUfragOf(m);
   const std::string* pwd = offer.icePwdOf(m);
-  if (!ufrag || !pwd) return invalid("The offer's " + where + " has no a=ice-ufrag or a=ice-pwd.");
+  if (!ufrag || !pwd) return invalidSdp("The offer's " + where + " has no a=ice-ufrag or a=ice-pwd.");
   const auto& fingerprints = offer.fingerprintsOf(m);
-  if (fingerprints.empty()) return invalid("The offer's " + where + " has no a=fingerprint for DTLS.");
+  if (fingerprints.empty()) return invalidSdp("The offer's " + where + " has no a=fingerprint for DTLS.");
   // RFC 4145 4: no a=setup means active. We are passive, so the browser must be able to be active.
   const Setup setup = offer.setupOf(m).value_or(Setup::kActive);
   if (setup != Setup::kActpass && setup != Setup::kActive)
-    return invalid("The offer's " + where + " has a=setup:" + std::string(toString(setup)) +
-                   "; the server is always DTLS passive, so the offer must say actpass or active.");
+    return invalidSdp("The offer's " + where + " has a=setup:" + std::string(toString(setup)) +
+                      "; the server is always DTLS passive, so the offer must say actpass or active.");
   answer.remoteIceUfrag = *ufrag;
   answer.remoteIcePwd = *pwd;
   answer.remoteFingerprints = fingerprints;
@@ -182,20 +176,20 @@ Status checkMids(const SessionDescription& offer) {
   for (std::size_t i = 0; i < offer.media.size(); ++i) {
     const auto& m = offer.media[i];
     if (!m.mid)
-      return invalid("The offer's " + describe(m, i) +
-                     " has no a=mid; a Unified Plan offer names every section.");
+      return invalidSdp("The offer's " + describe(m, i) +
+                        " has no a=mid; a Unified Plan offer names every section.");
     if (!mids.insert(*m.mid).second)
-      return invalid("The offer uses mid " + quoteForMessage(*m.mid) + " twice.");
+      return invalidSdp("The offer uses mid " + quoteForMessage(*m.mid) + " twice.");
     if (m.port != 0 || m.bundleOnly) ++offered;
   }
   if (offer.bundleMids) {
     for (const auto& mid : *offer.bundleMids)
       if (!mids.contains(mid))
-        return invalid("The offer's BUNDLE group names mid " + quoteForMessage(mid) +
-                       ", which no section has.");
+        return invalidSdp("The offer's BUNDLE group names mid " + quoteForMessage(mid) +
+                          ", which no section has.");
   } else if (offered > 1) {
-    return invalid("The offer has " + std::to_string(offered) +
-                   " sections but no a=group:BUNDLE; the server carries all media on one transport.");
+    return invalidSdp("The offer has " + std::to_string(offered) +
+                      " sections but no a=group:BUNDLE; the server carries all media on one transport.");
   }
   return Ok{};
 }
@@ -203,6 +197,58 @@ Status checkMids(const SessionDescription& offer) {
 bool inBundle(const SessionDescription& offer, const MediaSection& m) {
   if (!offer.bundleMids) return true;
   return std::find(offer.bundleMids->begin(), offer.bundleMids->end(), *m.mid) != offer.bundleMids->end();
+}
+
+// The answer's section for an accepted offered one: the server's transport, `n`'s codecs and extensions,
+// and the server's outgoing SSRCs if it sends.
+MediaSection acceptedSection(const MediaSection& offered, const NegotiatedMedia& n,
+                             const AnswerOptions& options) {
+  MediaSection m;
+  m.kind = offered.kind;
+  m.port = options.candidatePort;
+  m.protocol = offered.protocol;
+  const bool ipv6 = options.candidateIp.find(':') != std::string::npos;
+  m.connection = std::string(ipv6 ? "IN IP6 " : "IN IP4 ") + options.candidateIp;
+  m.mid = n.mid;
+  m.direction = n.direction;
+  m.iceUfrag = options.iceUfrag;
+  m.icePwd = options.icePwd;
+  m.fingerprints = {{"sha-256", options.fingerprintSha256}};
+  m.setup = Setup::kPassive;
+  m.rtcpMux = true;
+  m.rtcpRsize = offered.rtcpRsize;  // RFC 5506 5: only if offered
+  m.extmapAllowMixed = offered.extmapAllowMixed;
+  m.extensions = n.extensions;
+  bool withRtx = false;
+  for (const auto& c : n.codecs) {
+    m.codecs.push_back(c.codec);
+    if (!c.rtxPayloadType) continue;
+    withRtx = true;
+    Codec rtx = *offered.findCodec(*c.rtxPayloadType);
+    rtx.fmtp = {{"apt", std::to_string(c.codec.payloadType)}};
+    rtx.rtcpFeedback.clear();
+    m.codecs.push_back(std::move(rtx));
+  }
+  if (const auto out = options.outgoing.find(n.mid); out != options.outgoing.end() && sends(n.direction))
+    addOutgoing(m, out->second, withRtx);
+  m.candidates.push_back("1 1 udp " + std::string(kHostCandidatePriority) + " " + options.candidateIp + " " +
+                         std::to_string(options.candidatePort) + " typ host");
+  m.endOfCandidates = true;
+  return m;
+}
+
+// The server's own values must make a valid line each: a bug of the caller otherwise.
+Status checkOptions(const AnswerOptions& o) {
+  for (const std::string* value : {&o.iceUfrag, &o.icePwd, &o.fingerprintSha256, &o.candidateIp}) {
+    const bool token = !value->empty() && std::none_of(value->begin(), value->end(), [](char c) {
+      return static_cast<unsigned char>(c) <= ' ' || c == 0x7F;
+    });
+    if (!token)
+      return Error::internal(
+          "The server's ICE credentials, fingerprint and candidate address must be set, "
+          "without spaces.");
+  }
+  return Ok{};
 }
 
 }  // namespace
@@ -214,8 +260,8 @@ const NegotiatedMedia* Answer::find(std::string_view mid) const {
 }
 
 Result<Answer> createAnswer(const SessionDescription& offer, const AnswerOptions& options) {
+  if (Status s = checkOptions(options); !s) return s.error();
   if (Status s = checkMids(offer); !s) return s.error();
-  const bool ipv6 = options.candidateIp.find(':') != std::string::npos;
   Answer answer;
   SessionDescription& d = answer.description;
   d.origin = {"roomgate", options.sessionId, options.sessionVersion, "IN", "IP4", "0.0.0.0"};
@@ -248,39 +294,9 @@ Result<Answer> createAnswer(const SessionDescription& offer, const AnswerOptions
     for (const auto& g : offered.ssrcGroups)
       if (g.semantics == "SIM" && n.simulcastSsrcs.empty()) n.simulcastSsrcs = g.ssrcs;
 
-    MediaSection m;
-    m.kind = offered.kind;
-    m.port = options.candidatePort;
-    m.protocol = offered.protocol;
-    m.connection = std::string(ipv6 ? "IN IP6 " : "IN IP4 ") + options.candidateIp;
-    m.mid = n.mid;
-    m.direction = n.direction;
-    m.iceUfrag = options.iceUfrag;
-    m.icePwd = options.icePwd;
-    m.fingerprints = {{"sha-256", options.fingerprintSha256}};
-    m.setup = Setup::kPassive;
-    m.rtcpMux = true;
-    m.rtcpRsize = offered.rtcpRsize;  // RFC 5506 5: only if offered
-    m.extmapAllowMixed = offered.extmapAllowMixed;
-    m.extensions = n.extensions;
-    bool withRtx = false;
-    for (const auto& c : codecs) {
-      m.codecs.push_back(c.codec);
-      if (!c.rtxPayloadType) continue;
-      withRtx = true;
-      Codec rtx = *offered.findCodec(*c.rtxPayloadType);
-      rtx.fmtp = {{"apt", std::to_string(c.codec.payloadType)}};
-      rtx.rtcpFeedback.clear();
-      m.codecs.push_back(std::move(rtx));
-    }
     n.codecs = std::move(codecs);
-    if (const auto out = options.outgoing.find(n.mid); out != options.outgoing.end() && sends(n.direction))
-      addOutgoing(m, out->second, withRtx);
-    m.candidates.push_back("1 1 udp " + std::string(kHostCandidatePriority) + " " + options.candidateIp +
-                           " " + std::to_string(options.candidatePort) + " typ host");
-    m.endOfCandidates = true;
+    d.media.push_back(acceptedSection(offered, n, options));
     d.bundleMids->push_back(n.mid);
-    d.media.push_back(std::move(m));
     answer.media.push_back(std::move(n));
   }
   if (answer.media.empty())

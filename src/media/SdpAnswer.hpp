@@ -4,6 +4,7 @@
 // Codecs: Opus for audio; VP8, and H.264 (packetization-mode 1, constrained baseline) when offered, each
 // with its RTX. Pure: no I/O, thread-safe.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -92,8 +93,9 @@ inline constexpr std::string_view kUnsupportedSdp = "unsupported_sdp";  // valid
 // Answers `offer`. A section is accepted if it is audio or video over UDP/TLS/RTP/SAVPF with rtcp-mux, in
 // the BUNDLE group (when there is one) and offers a codec we take; every other section is answered with
 // port 0 and only its mid (RFC 8843 7.3.3), and left out of the BUNDLE group.
-// Error: badRequest kInvalidSdp for a section without a mid, mids used twice, more than one section and
-// no BUNDLE group, a BUNDLE group naming an unknown mid, or an accepted section (the first decides the
+// Error: internal if `options` leaves the server's ICE credentials, fingerprint or address empty (or puts a
+// space in one); badRequest kInvalidSdp for a section without a mid, mids used twice, more than one section
+// and no BUNDLE group, a BUNDLE group naming an unknown mid, or an accepted section (the first decides the
 // transport) without ice-ufrag / ice-pwd / fingerprint, or with a setup other than actpass or active;
 // badRequest kUnsupportedSdp if no section can be accepted.
 [[nodiscard]] Result<Answer> createAnswer(const SessionDescription& offer, const AnswerOptions& options);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -230,6 +231,7 @@ TEST(SdpParse, KeepsUnknownLinesAndAttributes) {
 struct Malformed {
   const char* what;
   std::string text;
+  std::string_view says;  // a part of the message that names the reason
 };
 
 std::string minimal(const std::string& extra) {
@@ -239,67 +241,74 @@ std::string minimal(const std::string& extra) {
 TEST(SdpParse, RefusesMalformedInputWithInvalidSdp) {
   const std::string audio = "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
   const std::vector<Malformed> cases = {
-      {"empty", ""},
-      {"only blank lines", "\r\n\n"},
-      {"no v= line", "o=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n"},
-      {"v=1", "v=1\r\no=- 1 2 IN IP4 127.0.0.1\r\n"},
-      {"no o= line", "v=0\r\ns=-\r\nt=0 0\r\n"},
-      {"second v=", minimal("v=0\r\n")},
-      {"second o=", minimal("o=- 1 2 IN IP4 127.0.0.1\r\n")},
-      {"o= with 5 fields", "v=0\r\no=- 1 2 IN IP4\r\n"},
-      {"o= session id not a number", "v=0\r\no=- 12a 2 IN IP4 127.0.0.1\r\n"},
-      {"o= session id overflows 64 bits", "v=0\r\no=- 18446744073709551616 2 IN IP4 127.0.0.1\r\n"},
-      {"line without =", minimal("hello\r\n")},
-      {"upper-case type", minimal("A=foo\r\n")},
-      {"control character", minimal(std::string("a=x\0y\r\n", 7))},
-      {"bare CR inside a line", minimal("a=x\ry\r\n")},
-      {"m= too short", minimal("m=audio 9 UDP/TLS/RTP/SAVPF\r\n")},
-      {"m= port not a number", minimal("m=audio nine UDP/TLS/RTP/SAVPF 111\r\n")},
-      {"m= port over 65535", minimal("m=audio 65536 UDP/TLS/RTP/SAVPF 111\r\n")},
-      {"m= negative port", minimal("m=audio -1 UDP/TLS/RTP/SAVPF 111\r\n")},
-      {"m= port with count", minimal("m=audio 9/2 UDP/TLS/RTP/SAVPF 111\r\n")},
-      {"payload type 128", minimal("m=audio 9 UDP/TLS/RTP/SAVPF 128\r\n")},
-      {"payload type not a number", minimal("m=audio 9 UDP/TLS/RTP/SAVPF opus\r\n")},
-      {"payload type listed twice", minimal("m=audio 9 UDP/TLS/RTP/SAVPF 111 111\r\n")},
-      {"rtpmap for unlisted payload type", minimal(audio + "a=rtpmap:112 opus/48000/2\r\n")},
-      {"rtpmap payload type 300", minimal(audio + "a=rtpmap:300 opus/48000/2\r\n")},
-      {"rtpmap without clock rate", minimal(audio + "a=rtpmap:111 opus\r\n")},
-      {"rtpmap clock rate overflows", minimal(audio + "a=rtpmap:111 opus/4294967296\r\n")},
-      {"rtpmap zero channels", minimal(audio + "a=rtpmap:111 opus/48000/0\r\n")},
-      {"rtpmap twice", minimal(audio + "a=rtpmap:111 opus/48000/2\r\na=rtpmap:111 opus/48000/2\r\n")},
-      {"fmtp twice", minimal(audio + "a=fmtp:111 a=1\r\na=fmtp:111 b=2\r\n")},
-      {"fmtp parameter without a name", minimal(audio + "a=fmtp:111 =1\r\n")},
-      {"rtcp-fb without type", minimal(audio + "a=rtcp-fb:111\r\n")},
+      {"empty", "", "is empty"},
+      {"only blank lines", "\r\n\n", "is empty"},
+      {"no v= line", "o=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n", "must be v=0"},
+      {"v=1", "v=1\r\no=- 1 2 IN IP4 127.0.0.1\r\n", "must be v=0"},
+      {"no o= line", "v=0\r\ns=-\r\nt=0 0\r\n", "no o= line"},
+      {"second v=", minimal("v=0\r\n"), "only be the first line"},
+      {"second o=", minimal("o=- 1 2 IN IP4 127.0.0.1\r\n"), "o= is given twice"},
+      {"o= with 5 fields", "v=0\r\no=- 1 2 IN IP4\r\n", "needs 6 fields"},
+      {"o= session id not a number", "v=0\r\no=- 12a 2 IN IP4 127.0.0.1\r\n", "below 2^64"},
+      {"o= session id overflows 64 bits", "v=0\r\no=- 18446744073709551616 2 IN IP4 127.0.0.1\r\n",
+       "below 2^64"},
+      {"line without =", minimal("hello\r\n"), "<letter>=<value>"},
+      {"upper-case type", minimal("A=foo\r\n"), "<letter>=<value>"},
+      {"control character", minimal(std::string("a=x\0y\r\n", 7)), "control character"},
+      {"bare CR inside a line", minimal("a=x\ry\r\n"), "control character"},
+      {"m= too short", minimal("m=audio 9 UDP/TLS/RTP/SAVPF\r\n"), "at least one format"},
+      {"m= port not a number", minimal("m=audio nine UDP/TLS/RTP/SAVPF 111\r\n"), "port \"nine\""},
+      {"m= port over 65535", minimal("m=audio 65536 UDP/TLS/RTP/SAVPF 111\r\n"), "0 to 65535"},
+      {"m= negative port", minimal("m=audio -1 UDP/TLS/RTP/SAVPF 111\r\n"), "0 to 65535"},
+      {"m= port with count", minimal("m=audio 9/2 UDP/TLS/RTP/SAVPF 111\r\n"), "0 to 65535"},
+      {"payload type 128", minimal("m=audio 9 UDP/TLS/RTP/SAVPF 128\r\n"), "0 to 127"},
+      {"payload type not a number", minimal("m=audio 9 UDP/TLS/RTP/SAVPF opus\r\n"), "0 to 127"},
+      {"payload type listed twice", minimal("m=audio 9 UDP/TLS/RTP/SAVPF 111 111\r\n"), "listed twice"},
+      {"rtpmap for unlisted payload type", minimal(audio + "a=rtpmap:112 opus/48000/2\r\n"),
+       "not on the m= line"},
+      {"rtpmap payload type 300", minimal(audio + "a=rtpmap:300 opus/48000/2\r\n"), "0 to 127"},
+      {"rtpmap without clock rate", minimal(audio + "a=rtpmap:111 opus\r\n"), "<clock rate>"},
+      {"rtpmap clock rate overflows", minimal(audio + "a=rtpmap:111 opus/4294967296\r\n"), "below 2^32"},
+      {"rtpmap zero channels", minimal(audio + "a=rtpmap:111 opus/48000/0\r\n"), "channel count"},
+      {"rtpmap twice", minimal(audio + "a=rtpmap:111 opus/48000/2\r\na=rtpmap:111 opus/48000/2\r\n"),
+       "second a=rtpmap"},
+      {"fmtp twice", minimal(audio + "a=fmtp:111 a=1\r\na=fmtp:111 b=2\r\n"), "second a=fmtp"},
+      {"fmtp parameter without a name", minimal(audio + "a=fmtp:111 =1\r\n"), "has no name"},
+      {"rtcp-fb without type", minimal(audio + "a=rtcp-fb:111\r\n"), "feedback type"},
       {"rtx apt not a payload type",
-       minimal("m=video 9 UDP/TLS/RTP/SAVPF 97\r\na=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=200\r\n")},
-      {"extmap id 0", minimal(audio + "a=extmap:0 urn:ietf:params:rtp-hdrext:sdes:mid\r\n")},
-      {"extmap id 256", minimal(audio + "a=extmap:256 urn:ietf:params:rtp-hdrext:sdes:mid\r\n")},
-      {"extmap id twice", minimal(audio + "a=extmap:1 urn:a\r\na=extmap:1 urn:b\r\n")},
-      {"extmap bad direction", minimal(audio + "a=extmap:1/sideways urn:a\r\n")},
-      {"extmap without URI", minimal(audio + "a=extmap:1\r\n")},
-      {"ssrc not a number", minimal(audio + "a=ssrc:abc cname:x\r\n")},
-      {"ssrc over 32 bits", minimal(audio + "a=ssrc:4294967296 cname:x\r\n")},
-      {"ssrc without attribute", minimal(audio + "a=ssrc:1\r\n")},
-      {"ssrc cname twice", minimal(audio + "a=ssrc:1 cname:a\r\na=ssrc:1 cname:b\r\n")},
-      {"ssrc-group without ssrc", minimal(audio + "a=ssrc-group:FID\r\n")},
-      {"ssrc-group bad ssrc", minimal(audio + "a=ssrc-group:FID 1 x\r\n")},
-      {"msid with three fields", minimal(audio + "a=msid:a b c\r\n")},
-      {"mid twice", minimal(audio + "a=mid:0\r\na=mid:1\r\n")},
-      {"empty mid", minimal(audio + "a=mid:\r\n")},
-      {"setup unknown", minimal(audio + "a=setup:sideways\r\n")},
-      {"two directions", minimal(audio + "a=sendrecv\r\na=recvonly\r\n")},
-      {"flag with a value", minimal(audio + "a=rtcp-mux:yes\r\n")},
-      {"fingerprint without value", minimal("a=fingerprint:sha-256\r\n")},
-      {"ice-ufrag twice", minimal("a=ice-ufrag:a\r\na=ice-ufrag:b\r\n")},
-      {"attribute without name", minimal("a=:x\r\n")},
-      {"o= inside a section", minimal(audio + "o=- 1 2 IN IP4 127.0.0.1\r\n")},
+       minimal("m=video 9 UDP/TLS/RTP/SAVPF 97\r\na=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=200\r\n"),
+       "apt of RTX"},
+      {"extmap id 0", minimal(audio + "a=extmap:0 urn:ietf:params:rtp-hdrext:sdes:mid\r\n"), "1 to 255"},
+      {"extmap id 256", minimal(audio + "a=extmap:256 urn:ietf:params:rtp-hdrext:sdes:mid\r\n"), "1 to 255"},
+      {"extmap id twice", minimal(audio + "a=extmap:1 urn:a\r\na=extmap:1 urn:b\r\n"), "used twice"},
+      {"extmap bad direction", minimal(audio + "a=extmap:1/sideways urn:a\r\n"), "extmap direction"},
+      {"extmap without URI", minimal(audio + "a=extmap:1\r\n"), "needs a URI"},
+      {"ssrc not a number", minimal(audio + "a=ssrc:abc cname:x\r\n"), "below 2^32"},
+      {"ssrc over 32 bits", minimal(audio + "a=ssrc:4294967296 cname:x\r\n"), "below 2^32"},
+      {"ssrc without attribute", minimal(audio + "a=ssrc:1\r\n"), "needs an attribute"},
+      {"ssrc cname twice", minimal(audio + "a=ssrc:1 cname:a\r\na=ssrc:1 cname:b\r\n"),
+       "cname is given twice"},
+      {"ssrc-group without ssrc", minimal(audio + "a=ssrc-group:FID\r\n"), "at least one SSRC"},
+      {"ssrc-group bad ssrc", minimal(audio + "a=ssrc-group:FID 1 x\r\n"), "\"x\""},
+      {"msid with three fields", minimal(audio + "a=msid:a b c\r\n"), "optional track id"},
+      {"mid twice", minimal(audio + "a=mid:0\r\na=mid:1\r\n"), "a=mid is given twice"},
+      {"empty mid", minimal(audio + "a=mid:\r\n"), "needs a value"},
+      {"mid with a space", minimal(audio + "a=mid:a b\r\n"), "cannot hold a space"},
+      {"setup unknown", minimal(audio + "a=setup:sideways\r\n"), "actpass, active"},
+      {"two directions", minimal(audio + "a=sendrecv\r\na=recvonly\r\n"), "direction is given twice"},
+      {"flag with a value", minimal(audio + "a=rtcp-mux:yes\r\n"), "takes no value"},
+      {"fingerprint without value", minimal("a=fingerprint:sha-256\r\n"), "algorithm and a value"},
+      {"ice-ufrag twice", minimal("a=ice-ufrag:a\r\na=ice-ufrag:b\r\n"), "ice-ufrag is given twice"},
+      {"attribute without name", minimal("a=:x\r\n"), "needs a name"},
+      {"o= inside a section", minimal(audio + "o=- 1 2 IN IP4 127.0.0.1\r\n"), "before the first m= line"},
       {"too many sections", minimal([&] {
          std::string s;
          for (std::size_t i = 0; i <= kMaxMediaSections; ++i) s += audio;
          return s;
-       }())},
-      {"too many lines", minimal(std::string(kMaxLines * 2, '\n'))},
-      {"too many bytes", minimal("a=x-pad:" + std::string(kMaxSdpBytes, 'x') + "\r\n")},
+       }()),
+       "more than 64 m= sections"},
+      {"too many lines", minimal(std::string(kMaxLines * 2, '\n')), "more than 4096 lines"},
+      {"too many bytes", minimal("a=x-pad:" + std::string(kMaxSdpBytes, 'x') + "\r\n"), "at most 65536"},
   };
   for (const auto& c : cases) {
     auto r = parse(c.text);
@@ -307,6 +316,7 @@ TEST(SdpParse, RefusesMalformedInputWithInvalidSdp) {
     EXPECT_EQ(r.error().code, kInvalidSdp) << c.what;
     EXPECT_EQ(r.error().status, 400) << c.what;
     EXPECT_TRUE(r.error().message.ends_with(".")) << c.what << ": " << r.error().message;
+    EXPECT_NE(r.error().message.find(c.says), std::string::npos) << c.what << ": " << r.error().message;
   }
 }
 
@@ -496,6 +506,31 @@ TEST(SdpAnswer, DirectionsAndOutgoingStreams) {
   EXPECT_NE(text.find("a=ssrc-group:FID 3333 4444\r\n"), std::string::npos);
 }
 
+TEST(SdpAnswer, ReportsSimulcastAndRtxSsrcsOfTheOffer) {
+  // Chromium's legacy SSRC simulcast: three layers, each with its RTX.
+  std::string offer = fixture("chromium-offer.sdp");
+  const auto video = offer.find("a=ssrc-group:FID");
+  offer = offer.substr(0, video) +
+          "a=ssrc-group:SIM 10 20 30\r\na=ssrc-group:FID 10 11\r\na=ssrc-group:FID 20 21\r\n"
+          "a=ssrc-group:FID 30 31\r\n"
+          "a=ssrc:10 cname:c\r\na=ssrc:11 cname:c\r\na=ssrc:20 cname:c\r\na=ssrc:21 cname:c\r\n"
+          "a=ssrc:30 cname:c\r\na=ssrc:31 cname:c\r\n";
+  AnswerOptions options = serverOptions();
+  options.candidateIp = "2001:db8::7";
+  const Answer a = answered(offer, options);
+  const NegotiatedMedia* v = a.find("1");
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->simulcastSsrcs, (std::vector<std::uint32_t>{10, 20, 30}));
+  ASSERT_EQ(v->remoteStreams.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(v->remoteStreams[i].ssrc, 10 * (i + 1));
+    EXPECT_EQ(v->remoteStreams[i].rtxSsrc, 10 * (i + 1) + 1);
+    EXPECT_EQ(v->remoteStreams[i].cname, "c");
+  }
+  EXPECT_EQ(a.description.media[1].connection, "IN IP6 2001:db8::7");
+  EXPECT_EQ(a.description.media[1].candidates[0], "1 1 udp 2130706431 2001:db8::7 40000 typ host");
+}
+
 struct Unanswerable {
   const char* what;
   std::string offer;
@@ -536,6 +571,9 @@ TEST(SdpAnswer, RefusesOffersItCannotAnswer) {
     EXPECT_EQ(r.error().code, c.code) << c.what << ": " << r.error().message;
     EXPECT_EQ(r.error().status, 400) << c.what;
   }
+  AnswerOptions noUfrag = serverOptions();
+  noUfrag.iceUfrag.clear();
+  EXPECT_EQ(createAnswer(parsed(chromium), noUfrag).error().status, 500);
   EXPECT_TRUE(createAnswer(parsed(replaceAll(audioOnly, "a=group:BUNDLE 0\r\n", "")), serverOptions()).ok())
       << "one section needs no BUNDLE";
 }
