@@ -25,8 +25,7 @@ Response jsonResponse(int status, const json& body) {
 
 // The JSON object body of a POST, or the Error that says what is wrong with it.
 Result<json> parseJsonBody(const Request& request) {
-  if (request.body.size() > kMaxBodyBytes)
-    return Error{413, "body_too_large", "The request is too large; send at most 16 KiB.", {}};
+  if (request.body.size() > kMaxBodyBytes) return bodyTooLarge();
   const std::string type = request.header("content-type").value_or("");
   const std::string_view mediaType = std::string_view(type).substr(0, type.find(';'));
   if (mediaType != "application/json")

@@ -96,9 +96,7 @@ class Session : public std::enable_shared_from_this<Session> {
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
       return close();
     }
-    if (ec == bhttp::error::body_limit)
-      return refuse(
-          Api::errorResponse({413, "body_too_large", "The request is too large; send at most 16 KiB.", {}}));
+    if (ec == bhttp::error::body_limit) return refuse(Api::errorResponse(bodyTooLarge()));
     if (ec == bhttp::error::header_limit)
       return refuse(Api::errorResponse({431, "headers_too_large", "The request headers are too large.", {}}));
     if (ec)

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/Api.hpp"
 #include "support/Process.hpp"
 
 namespace roomgate {
@@ -68,8 +69,8 @@ TEST_F(ApiErrors, NoSessionIs401) {
   EXPECT_EQ(errorCode(forged), "no_session");
 }
 
-TEST_F(ApiErrors, BodyOver16KiBIs413) {
-  const std::string big = R"({"username": ")" + std::string(17 * 1024, 'a') + R"("})";
+TEST_F(ApiErrors, BodyOverTheLimitIs413) {
+  const std::string big = R"({"username": ")" + std::string(http::kMaxBodyBytes + 1024, 'a') + R"("})";
   auto r = http.post("/login", big);
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(errorCode(r), "body_too_large");

@@ -85,6 +85,48 @@ TEST(ConfigLoad, DefaultsAndValidation) {
   }
 }
 
+TEST(ConfigLoad, MediaPortAndAddresses) {
+  auto c = load({});
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->rtcPort, 40000);
+  EXPECT_EQ(c->rtcListenIp, "127.0.0.1");
+  EXPECT_EQ(c->rtcAnnounceIp, "127.0.0.1") << "by default the listen address";
+
+  Sources s;
+  s.flags = {{"ROOMGATE_LISTEN", "[::1]:8080"}, {"ROOMGATE_RTC_PORT", "0"}};
+  c = load(s);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->rtcPort, 0);
+  EXPECT_EQ(c->rtcListenIp, "::1");
+  EXPECT_EQ(c->rtcAnnounceIp, "::1");
+
+  s.flags = {{"ROOMGATE_LISTEN", "0.0.0.0:8080"}, {"ROOMGATE_RTC_ANNOUNCE_IP", "203.0.113.7"}};
+  c = load(s);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->rtcListenIp, "0.0.0.0");
+  EXPECT_EQ(c->rtcAnnounceIp, "203.0.113.7");
+
+  s.flags = {{"ROOMGATE_LISTEN", "localhost:8080"}};
+  c = load(s);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->rtcListenIp, "127.0.0.1") << "a host name is not an address to bind UDP to";
+
+  // Listening on every interface leaves no one address to announce: the operator must say which.
+  s.flags = {{"ROOMGATE_LISTEN", "0.0.0.0:8080"}};
+  auto bad = load(s);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("ROOMGATE_RTC_ANNOUNCE_IP"), std::string::npos);
+  for (auto [name, value] : {std::pair{"ROOMGATE_RTC_PORT", "65536"}, std::pair{"ROOMGATE_RTC_PORT", "-1"},
+                             std::pair{"ROOMGATE_RTC_PORT", "4o000"},
+                             std::pair{"ROOMGATE_RTC_ANNOUNCE_IP", "media.example.com"}}) {
+    Sources e;
+    e.env = {{name, value}};
+    auto refused = load(e);
+    ASSERT_FALSE(refused.ok()) << name << "=" << value;
+    EXPECT_NE(refused.error().message.find(name), std::string::npos) << refused.error().message;
+  }
+}
+
 TEST(SecretKey, RefusesMissingShortAndThePlaceholderWithAHowTo) {
   for (const std::optional<std::string>& key :
        {std::optional<std::string>{}, std::optional<std::string>{"super-secret"},
