@@ -71,8 +71,11 @@ TEST(Rtp, ParsesTwoByteExtensionsCsrcsAndPadding) {
   EXPECT_EQ(p->paddingSize, 3u);
 }
 
-TEST(Rtp, OneByteIdFifteenEndsTheBlockAndOtherProfilesStayOpaque) {
+TEST(Rtp, PaddingAndIdFifteenInOneByteBlocksAndOtherProfilesStayOpaque) {
   auto packet = kOpusPacket;
+  packet[22] = 0x05;  // ID 0 with length bits: still a single padding byte
+  ASSERT_TRUE(parseRtp(packet).ok());
+  EXPECT_EQ(parseRtp(packet)->elementCount, 2u);
   packet[18] = 0xf2;  // id 15 in place of abs-send-time
   auto p = parseRtp(packet);
   ASSERT_TRUE(p.ok());
