@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace roomgate::media {
@@ -30,6 +31,11 @@ inline void writeU16(std::span<uint8_t> b, size_t at, uint16_t v) {
 inline void writeU32(std::span<uint8_t> b, size_t at, uint32_t v) {
   writeU16(b, at, static_cast<uint16_t>(v >> 16));
   writeU16(b, at + 2, static_cast<uint16_t>(v));
+}
+
+// The bytes of a string, viewed (no copy).
+[[nodiscard]] inline std::span<const uint8_t> bytesOf(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
 inline void appendU8(std::vector<uint8_t>& out, uint8_t v) {

@@ -66,14 +66,12 @@ void appendReportBlock(std::vector<uint8_t>& out, const RtcpReportBlock& r) {
   appendU32(out, r.delaySinceLastSr);
 }
 
-// `count` report blocks starting at `at` of the body, if they fit.
-std::optional<std::vector<RtcpReportBlock>> readReportBlocks(std::span<const uint8_t> body, size_t at,
-                                                             size_t count) {
-  if ((body.size() - at) / kReportBlockSize < count) return std::nullopt;
-  std::vector<RtcpReportBlock> blocks;
-  blocks.reserve(count);
-  for (size_t i = 0; i < count; ++i) blocks.push_back(readReportBlock(body, at + i * kReportBlockSize));
-  return blocks;
+// Reads the RC report blocks that start at `at` of the body into `out`; false if they overrun it.
+bool readReportBlocks(const RtcpPacket& p, size_t at, std::vector<RtcpReportBlock>& out) {
+  if ((p.body.size() - at) / kReportBlockSize < p.count) return false;
+  out.reserve(p.count);
+  for (size_t i = 0; i < p.count; ++i) out.push_back(readReportBlock(p.body, at + i * kReportBlockSize));
+  return true;
 }
 
 // Starts a sub-packet in `out`; returns where it starts, for finishPacket.
@@ -157,9 +155,7 @@ Result<RtcpSenderReport> parseSenderReport(const RtcpPacket& p) {
   sr.rtpTimestamp = readU32(p.body, 12);
   sr.packetCount = readU32(p.body, 16);
   sr.octetCount = readU32(p.body, 20);
-  auto blocks = readReportBlocks(p.body, kSenderInfoSize, p.count);
-  if (!blocks) return malformed("report blocks overrun the SR");
-  sr.reports = std::move(*blocks);
+  if (!readReportBlocks(p, kSenderInfoSize, sr.reports)) return malformed("report blocks overrun the SR");
   return sr;
 }
 
@@ -168,9 +164,7 @@ Result<RtcpReceiverReport> parseReceiverReport(const RtcpPacket& p) {
   if (auto why = expect(p, kReceiverReport, std::nullopt, kSsrcSize); !why.empty()) return malformed(why);
   RtcpReceiverReport rr;
   rr.senderSsrc = readU32(p.body, 0);
-  auto blocks = readReportBlocks(p.body, kSsrcSize, p.count);
-  if (!blocks) return malformed("report blocks overrun the RR");
-  rr.reports = std::move(*blocks);
+  if (!readReportBlocks(p, kSsrcSize, rr.reports)) return malformed("report blocks overrun the RR");
   return rr;
 }
 

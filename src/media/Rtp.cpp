@@ -34,7 +34,9 @@ std::string_view readElements(std::span<const uint8_t> packet, RtpPacket& p) {
   const size_t end = p.extensionOffset + p.extensionSize;
   while (pos < end) {
     const uint8_t first = packet[pos];
-    if (first == 0) {  // padding
+    // ID 0 is a padding byte in both forms; in the one-byte form whatever its length bits say (as
+    // libwebrtc reads it).
+    if (first == 0 || (oneByte && (first >> 4) == 0)) {
       ++pos;
       continue;
     }

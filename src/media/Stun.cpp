@@ -262,7 +262,7 @@ uint32_t crc32(std::span<const uint8_t> bytes) {
 }
 
 std::span<const uint8_t> shortTermKey(std::string_view password) {
-  return {reinterpret_cast<const uint8_t*>(password.data()), password.size()};
+  return bytesOf(password);
 }
 
 StunWriter::StunWriter(uint16_t method, StunClass cls,
@@ -284,7 +284,7 @@ void StunWriter::add(uint16_t type, std::span<const uint8_t> value) {
 }
 
 void StunWriter::addString(uint16_t type, std::string_view value) {
-  add(type, shortTermKey(value));
+  add(type, bytesOf(value));
 }
 
 void StunWriter::addU32(uint16_t type, uint32_t value) {
@@ -323,7 +323,7 @@ void StunWriter::addErrorCode(int code, std::string_view reason) {
   appendU16(v, 0);
   appendU8(v, static_cast<uint8_t>(code / 100));
   appendU8(v, static_cast<uint8_t>(code % 100));
-  appendBytes(v, shortTermKey(reason));
+  appendBytes(v, bytesOf(reason));
   add(kErrorCode, v);
 }
 

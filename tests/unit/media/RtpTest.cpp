@@ -71,8 +71,11 @@ TEST(Rtp, ParsesTwoByteExtensionsCsrcsAndPadding) {
   EXPECT_EQ(p->paddingSize, 3u);
 }
 
-TEST(Rtp, OneByteIdFifteenEndsTheBlockAndOtherProfilesStayOpaque) {
+TEST(Rtp, PaddingAndIdFifteenInOneByteBlocksAndOtherProfilesStayOpaque) {
   auto packet = kOpusPacket;
+  packet[22] = 0x05;  // ID 0 with length bits: still a single padding byte
+  ASSERT_TRUE(parseRtp(packet).ok());
+  EXPECT_EQ(parseRtp(packet)->elementCount, 2u);
   packet[18] = 0xf2;  // id 15 in place of abs-send-time
   auto p = parseRtp(packet);
   ASSERT_TRUE(p.ok());
@@ -116,13 +119,16 @@ TEST(Rtp, RewritesHeaderFieldsAndExtensionsInPlace) {
   EXPECT_EQ(std::vector<uint8_t>(packet.begin(), packet.begin() + 2), (std::vector<uint8_t>{0x90, 0x6f}));
 }
 
+// A copy of `v` with the bytes at the given offsets replaced.
+std::vector<uint8_t> edited(std::vector<uint8_t> v,
+                            std::initializer_list<std::pair<size_t, uint8_t>> changes) {
+  for (const auto& [at, value] : changes) v.at(at) = value;
+  return v;
+}
+
 TEST(Rtp, RejectsMalformedPackets) {
   const auto& o = kOpusPacket;
-  auto with = [&](size_t at, uint8_t value) {
-    auto v = o;
-    v[at] = value;
-    return v;
-  };
+  const size_t last = o.size() - 1;
   std::vector<uint8_t> manyElements = {0x90, 0x6f, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0xbe, 0xde, 0x00, 0x09};
   for (size_t i = 0; i <= kRtpMaxExtensionElements; ++i) {
     manyElements.push_back(0x10);  // id 1, 1 byte
@@ -132,38 +138,17 @@ TEST(Rtp, RejectsMalformedPackets) {
   const std::vector<std::pair<const char*, std::vector<uint8_t>>> cases = {
       {"empty", {}},
       {"truncated header", {o.begin(), o.begin() + 11}},
-      {"version 1", with(0, 0x50)},
-      {"version 3", with(0, 0xd0)},
-      {"CSRC count overruns", with(0, 0x9f)},
+      {"version 1", edited(o, {{0, 0x50}})},
+      {"version 3", edited(o, {{0, 0xd0}})},
+      {"CSRC count overruns", edited(o, {{0, 0x9f}})},
       {"extension header truncated", {o.begin(), o.begin() + 14}},
-      {"extension length overruns", with(15, 0x08)},
-      {"one-byte element overruns", with(18, 0x2f)},
-      {"two-byte element overruns",
-       [&] {
-         auto v = with(12, 0x10);
-         v[13] = 0x00;
-         v[16] = 0x01;
-         v[17] = 0x09;  // id 1, 9 bytes in a block of 8
-         return v;
-       }()},
-      {"padding count zero",
-       [&] {
-         auto v = with(0, 0xb0);
-         v.back() = 0;
-         return v;
-       }()},
-      {"padding larger than payload",
-       [&] {
-         auto v = with(0, 0xb0);
-         v.back() = 5;
-         return v;
-       }()},
-      {"padding bit and no payload",
-       [&] {
-         auto v = std::vector<uint8_t>(o.begin(), o.begin() + 24);
-         v[0] = 0xb0;
-         return v;
-       }()},
+      {"extension length overruns", edited(o, {{15, 0x08}})},
+      {"one-byte element overruns", edited(o, {{18, 0x2f}})},
+      // two-byte profile; id 1 of 9 bytes in a block of 8
+      {"two-byte element overruns", edited(o, {{12, 0x10}, {13, 0x00}, {16, 0x01}, {17, 0x09}})},
+      {"padding count zero", edited(o, {{0, 0xb0}, {last, 0}})},
+      {"padding larger than payload", edited(o, {{0, 0xb0}, {last, 5}})},
+      {"padding bit and no payload", edited({o.begin(), o.begin() + 24}, {{0, 0xb0}})},
       {"too many extension elements", manyElements},
   };
   for (const auto& [name, bytes] : cases) {
@@ -174,8 +159,7 @@ TEST(Rtp, RejectsMalformedPackets) {
     }
   }
   // A padding count equal to everything after the header is fine: an all-padding packet.
-  auto allPadding = with(0, 0xb0);
-  allPadding.back() = 4;
+  const auto allPadding = edited(o, {{0, 0xb0}, {last, 4}});
   const auto p = parseRtp(allPadding);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->payloadSize, 0u);
