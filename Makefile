@@ -37,7 +37,7 @@ test-asan:
 test-fuzz:
 	@[ -f build-fuzz/CMakeCache.txt ] || cmake --preset fuzz
 	cmake --build --preset fuzz -j$(JOBS)
-	ctest --preset fuzz
+	ctest --preset fuzz -j$(JOBS)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
