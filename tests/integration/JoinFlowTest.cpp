@@ -106,7 +106,13 @@ TEST(JoinFlow, ACodeIsSingleUseEvenWithAReplayedCookie) {
   const auto code = server.codeFor("+18005554321");
   auto first = browser.post("/verify", json({{"code", code}}).dump());
   ASSERT_EQ(first.status, 200);
-  EXPECT_NE(first.header("set-cookie").find("Max-Age=0"), std::string::npos);  // the browser forgets it
+  const auto cookies = first.headersNamed("set-cookie");
+  ASSERT_EQ(cookies.size(), 2u);
+  EXPECT_TRUE(cookies[0].starts_with("roomgate_session=;"));  // the browser forgets the session
+  EXPECT_NE(cookies[0].find("Max-Age=0"), std::string::npos);
+  // and keeps a pass for pages other than the call (the echo check): HttpOnly, as long as the token.
+  EXPECT_TRUE(cookies[1].starts_with("roomgate_pass=" + body(first)["token"].get<std::string>() + ";"));
+  EXPECT_NE(cookies[1].find("Max-Age=3600; HttpOnly; SameSite=Strict"), std::string::npos) << cookies[1];
 
   // Someone who copied both the cookie and the code cannot use them a second time.
   HttpClient attacker(server.baseUrl());

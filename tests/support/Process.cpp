@@ -94,7 +94,7 @@ size_t collectHeader(char* data, size_t size, size_t n, void* user) {
     std::string value = line.substr(colon + 1);
     value.erase(0, value.find_first_not_of(' '));
     value.erase(value.find_last_not_of("\r\n") + 1);
-    (*static_cast<std::map<std::string, std::string>*>(user))[name] = value;
+    static_cast<std::multimap<std::string, std::string>*>(user)->emplace(std::move(name), std::move(value));
   }
   return size * n;
 }

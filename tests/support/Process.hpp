@@ -29,10 +29,17 @@ CommandResult runRoomgate(const std::vector<std::string>& args, const std::strin
 struct HttpResponse {
   long status = 0;
   std::string body;
-  std::map<std::string, std::string> headers;  // names lower-cased
+  std::multimap<std::string, std::string> headers;  // names lower-cased, in the order received
+  // The first header of that name ("" if none).
   [[nodiscard]] std::string header(const std::string& lowerName) const {
     auto it = headers.find(lowerName);
     return it == headers.end() ? "" : it->second;
+  }
+  // Every header of that name (Set-Cookie comes once per cookie).
+  [[nodiscard]] std::vector<std::string> headersNamed(const std::string& lowerName) const {
+    std::vector<std::string> out;
+    for (auto [it, end] = headers.equal_range(lowerName); it != end; ++it) out.push_back(it->second);
+    return out;
   }
 };
 
