@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "common/Text.hpp"
+#include "media/SdpLocal.hpp"
 
 namespace roomgate::media::sdp {
 namespace {
@@ -14,9 +15,6 @@ constexpr std::string_view kBundleProtocol = "UDP/TLS/RTP/SAVPF";  // RFC 8829 5
 constexpr std::uint32_t kOpusClockRate = 48000;                    // RFC 7587 7
 constexpr std::uint16_t kOpusChannels = 2;
 constexpr std::uint32_t kVideoClockRate = 90000;
-// ICE priority of the host candidate: type preference 126, local preference 65535, component 1
-// (RFC 8445 5.1.2.1), the value mediasoup and Janus advertise.
-constexpr std::string_view kHostCandidatePriority = "2130706431";
 
 constexpr std::array kSupportedExtensions = {kExtMid, kExtAbsSendTime, kExtTransportCc,     kExtAudioLevel,
                                              kExtRid, kExtRepairedRid, kExtVideoOrientation};
@@ -138,17 +136,6 @@ MediaSection rejectedSection(const MediaSection& offered) {
   return m;
 }
 
-void addOutgoing(MediaSection& m, const OutgoingStream& out, bool withRtx) {
-  const Msid msid{out.streamId, out.trackId};
-  m.msids.push_back(msid);
-  const auto ssrc = [&](std::uint32_t id) { m.ssrcs.push_back({id, out.cname, msid, {}}); };
-  ssrc(out.ssrc);
-  if (withRtx && out.rtxSsrc) {
-    m.ssrcGroups.push_back({"FID", {out.ssrc, *out.rtxSsrc}});
-    ssrc(*out.rtxSsrc);
-  }
-}
-
 // Checks the transport attributes of the section that carries the BUNDLE transport and records them.
 Status takeTransport(const SessionDescription& offer, const MediaSection& m, std::size_t index,
                      Answer& answer) {
@@ -205,50 +192,17 @@ MediaSection acceptedSection(const MediaSection& offered, const NegotiatedMedia&
                              const AnswerOptions& options) {
   MediaSection m;
   m.kind = offered.kind;
-  m.port = options.candidatePort;
   m.protocol = offered.protocol;
-  const bool ipv6 = options.candidateIp.find(':') != std::string::npos;
-  m.connection = std::string(ipv6 ? "IN IP6 " : "IN IP4 ") + options.candidateIp;
+  applyLocalTransport(m, options, Setup::kPassive);
   m.mid = n.mid;
   m.direction = n.direction;
-  m.iceUfrag = options.iceUfrag;
-  m.icePwd = options.icePwd;
-  m.fingerprints = {{"sha-256", options.fingerprintSha256}};
-  m.setup = Setup::kPassive;
-  m.rtcpMux = true;
   m.rtcpRsize = offered.rtcpRsize;  // RFC 5506 5: only if offered
   m.extmapAllowMixed = offered.extmapAllowMixed;
   m.extensions = n.extensions;
-  bool withRtx = false;
-  for (const auto& c : n.codecs) {
-    m.codecs.push_back(c.codec);
-    if (!c.rtxPayloadType) continue;
-    withRtx = true;
-    Codec rtx = *offered.findCodec(*c.rtxPayloadType);
-    rtx.fmtp = {{"apt", std::to_string(c.codec.payloadType)}};
-    rtx.rtcpFeedback.clear();
-    m.codecs.push_back(std::move(rtx));
-  }
+  const bool withRtx = addCodecs(m, n.codecs);
   if (const auto out = options.outgoing.find(n.mid); out != options.outgoing.end() && sends(n.direction))
     addOutgoing(m, out->second, withRtx);
-  m.candidates.push_back("1 1 udp " + std::string(kHostCandidatePriority) + " " + options.candidateIp + " " +
-                         std::to_string(options.candidatePort) + " typ host");
-  m.endOfCandidates = true;
   return m;
-}
-
-// The server's own values must make a valid line each: a bug of the caller otherwise.
-Status checkOptions(const AnswerOptions& o) {
-  for (const std::string* value : {&o.iceUfrag, &o.icePwd, &o.fingerprintSha256, &o.candidateIp}) {
-    const bool token = !value->empty() && std::none_of(value->begin(), value->end(), [](char c) {
-      return static_cast<unsigned char>(c) <= ' ' || c == 0x7F;
-    });
-    if (!token)
-      return Error::internal(
-          "The server's ICE credentials, fingerprint and candidate address must be set, "
-          "without spaces.");
-  }
-  return Ok{};
 }
 
 }  // namespace
@@ -260,15 +214,12 @@ const NegotiatedMedia* Answer::find(std::string_view mid) const {
 }
 
 Result<Answer> createAnswer(const SessionDescription& offer, const AnswerOptions& options) {
-  if (Status s = checkOptions(options); !s) return s.error();
+  if (Status s = checkLocalTransport(options); !s) return s.error();
   if (Status s = checkMids(offer); !s) return s.error();
   Answer answer;
   SessionDescription& d = answer.description;
-  d.origin = {"roomgate", options.sessionId, options.sessionVersion, "IN", "IP4", "0.0.0.0"};
-  d.iceLite = true;
+  d = sessionShell(options);
   d.extmapAllowMixed = offer.extmapAllowMixed;
-  d.msidSemantic = "WMS";
-  d.bundleMids.emplace();
   for (std::size_t i = 0; i < offer.media.size(); ++i) {
     const MediaSection& offered = offer.media[i];
     const bool usable = (offered.kind == MediaKind::kAudio || offered.kind == MediaKind::kVideo) &&

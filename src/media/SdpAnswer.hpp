@@ -36,14 +36,18 @@ struct OutgoingStream {
   std::string trackId;
 };
 
-struct AnswerOptions {
+// The server's side of the transport, the same in every description it writes.
+struct LocalTransport {
   std::string iceUfrag;  // the server's ICE credentials (RFC 8445 5.3: 4+ and 22+ characters)
   std::string icePwd;
   std::string fingerprintSha256;  // of the server's DTLS certificate, "AB:CD:..." (32 bytes)
   std::string candidateIp;        // the one host candidate: an IPv4 or IPv6 address
   std::uint16_t candidatePort = 0;
-  std::uint64_t sessionId = 0;  // o= line; the caller picks it (random) and keeps it across answers
-  std::uint64_t sessionVersion = 1;
+  std::uint64_t sessionId = 0;       // o= line; the caller picks it (random) and keeps it across descriptions
+  std::uint64_t sessionVersion = 1;  // one more at each new offer or answer of the session
+};
+
+struct AnswerOptions : LocalTransport {
   // What the server does in each section, by mid; sections not named get defaultDirection. Narrowed to
   // what the offer allows (the server cannot send into a sendonly section).
   std::map<std::string, Direction, std::less<>> directions;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "media/SdpAnswer.hpp"
+#include "support/SdpFixtures.hpp"
 
 namespace roomgate::media::sdp {
 namespace {
@@ -62,13 +63,7 @@ const std::vector<std::string> kFixtures = {"chromium-offer.sdp", "chromium-offe
 
 AnswerOptions serverOptions() {
   AnswerOptions o;
-  o.iceUfrag = "srvUfrag";
-  o.icePwd = "serverIcePasswordOf22+chars";
-  o.fingerprintSha256 = std::string(95, 'A');
-  for (std::size_t i = 2; i < o.fingerprintSha256.size(); i += 3) o.fingerprintSha256[i] = ':';
-  o.candidateIp = "203.0.113.7";
-  o.candidatePort = 40000;
-  o.sessionId = 4242;
+  testing::fillTestTransport(o);
   return o;
 }
 
