@@ -1,0 +1,114 @@
+// The forwarding and feedback state machines driven by arbitrary input: each byte group is one event
+// (a packet with any SSRC/seq/timestamp, a NACK, a tick, a PLI, a report) at a time that moves forward
+// by a fuzzed step. No crash, no sanitizer report, and the contracts that hold on any input:
+//  - SeqRewriter: a mapped packet maps back from its out seq; a repeat of it maps to the same out seq;
+//  - NackGenerator: never more than kMaxMissing missing; a tick's NACKs are distinct;
+//  - RetransmissionBuffer: what it answers parses as RTP and is at most the stored size + 2;
+//  - RembPolicy: what it sends is within the clamp.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <set>
+#include <span>
+#include <vector>
+
+#include "common/Check.hpp"
+#include "media/KeyframeRequester.hpp"
+#include "media/NackGenerator.hpp"
+#include "media/RembPolicy.hpp"
+#include "media/RetransmissionBuffer.hpp"
+#include "media/Rtp.hpp"
+#include "media/SeqRewriter.hpp"
+
+using namespace roomgate::media;
+
+namespace {
+
+class Input {
+ public:
+  explicit Input(std::span<const uint8_t> in) : in_(in) {}
+  bool empty() const { return pos_ >= in_.size(); }
+  uint8_t u8() { return pos_ < in_.size() ? in_[pos_++] : 0; }
+  uint16_t u16() { return static_cast<uint16_t>((u8() << 8) | u8()); }
+  uint32_t u32() { return (uint32_t{u16()} << 16) | u16(); }
+
+ private:
+  std::span<const uint8_t> in_;
+  size_t pos_ = 0;
+};
+
+std::vector<uint8_t> rtpPacket(uint16_t seq, uint32_t timestamp, size_t payload) {
+  std::vector<uint8_t> p = {0x80, 96, static_cast<uint8_t>(seq >> 8), static_cast<uint8_t>(seq)};
+  for (int shift = 24; shift >= 0; shift -= 8) p.push_back(static_cast<uint8_t>(timestamp >> shift));
+  p.insert(p.end(), {1, 2, 3, 4});
+  p.resize(p.size() + payload, 0x55);
+  return p;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  Input in({data, size});
+  auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+  SeqRewriter rewriter(0xABCD, in.u8() & 1 ? 48000 : 90000, in.u16(), in.u32());
+  RetransmissionBuffer buffer(in.u8() & 1 ? std::optional<RtxParameters>(RtxParameters{7, 97, in.u16()})
+                                          : std::nullopt);
+  NackGenerator nacks;
+  KeyframeRequester keyframes(in.u8() & 1 ? KeyframeRequestKind::Fir : KeyframeRequestKind::Pli);
+  RembPolicy remb;
+  while (!in.empty()) {
+    now += std::chrono::milliseconds(in.u8()) * (in.u8() & 0x0F);
+    switch (in.u8() % 8) {
+      case 0: {  // a packet from the publisher, forwarded to the subscriber
+        const uint32_t ssrc = in.u8() & 3;
+        const uint16_t seq = in.u16();
+        const uint32_t timestamp = in.u32();
+        nacks.onPacket(seq, now);
+        const auto m = rewriter.map(ssrc, seq, timestamp, now);
+        if (!m) break;
+        const auto source = rewriter.source(m->seq);
+        CHECK(source && source->ssrc == ssrc && source->seq == seq);
+        const auto again = rewriter.map(ssrc, seq, timestamp, now);
+        CHECK(again && again->seq == m->seq && again->timestamp == m->timestamp);
+        const auto packet = rtpPacket(m->seq, m->timestamp, in.u16() % 1600);
+        CHECK(buffer.store(packet, now) == (packet.size() <= kMaxRetransmitPacketSize));
+        break;
+      }
+      case 1: {  // a subscriber's NACK
+        const auto sent = buffer.retransmit(in.u16(), now);
+        if (sent) CHECK(parseRtp(*sent).ok() && sent->size() <= kMaxRetransmitPacketSize + kRtxHeaderSize);
+        break;
+      }
+      case 2: {
+        const auto list = nacks.tick(now);
+        CHECK(std::set<uint16_t>(list.begin(), list.end()).size() == list.size());
+        CHECK(nacks.missingCount() <= NackGenerator::kMaxMissing);
+        break;
+      }
+      case 3:
+        (void)keyframes.onSubscriberRequest(now);
+        break;
+      case 4:
+        (void)(in.u8() & 1 ? keyframes.requestNow(now) : keyframes.tick(now));
+        break;
+      case 5:
+        keyframes.onKeyframe(now);
+        break;
+      case 6:
+        if (in.u8() & 1) {
+          remb.onRemb(in.u8() & 3, uint64_t{in.u32()} << (in.u8() & 31));
+        } else {
+          remb.onReceiverReport(in.u8() & 3, in.u8(), now);
+        }
+        break;
+      default:
+        if (in.u8() == 0) remb.removeSubscriber(in.u8() & 3);
+        if (const auto bps = remb.tick(now))
+          CHECK(*bps >= kMinVideoBitrateBps && *bps <= kMaxVideoBitrateBps);
+        nacks.setRtt(std::chrono::milliseconds(in.u16()));
+        buffer.setRtt(std::chrono::milliseconds(in.u16()));
+        break;
+    }
+  }
+  return 0;
+}
