@@ -1,5 +1,7 @@
 #include "media/EchoHandler.hpp"
 
+#include "media/Rtcp.hpp"
+
 namespace roomgate::media {
 namespace {
 
@@ -18,9 +20,9 @@ void swapAt(std::span<uint8_t> p, std::size_t at, const SsrcSwap& swap) {
   if (auto it = swap.find(read32(p, at)); it != swap.end()) write32(p, at, it->second);
 }
 
-// RTCP packet types (RFC 3550, RFC 4585) and the feedback formats with SSRCs in their FCI.
-constexpr uint8_t kSr = 200, kRr = 201, kSdes = 202, kBye = 203, kRtpfb = 205, kPsfb = 206;
-constexpr uint8_t kFmtFir = 4, kFmtAfb = 15;
+using namespace rtcp_type;
+using rtcp_fmt::kAfb;
+using rtcp_fmt::kFir;
 constexpr std::size_t kReportBlockSize = 24;
 
 void swapSdes(std::span<uint8_t> p, unsigned chunks, const SsrcSwap& swap) {
@@ -56,10 +58,10 @@ bool swapRtcpSsrcs(std::span<uint8_t> packet, const SsrcSwap& swap) {
     const auto p = packet.subspan(offset, size);
     const unsigned count = p[0] & 0x1F;  // RC, SC or FMT
     switch (p[1]) {
-      case kSr:
-      case kRr: {
+      case kSenderReport:
+      case kReceiverReport: {
         swapAt(p, 4, swap);
-        const std::size_t blocks = p[1] == kSr ? 28 : 8;
+        const std::size_t blocks = p[1] == kSenderReport ? 28 : 8;
         for (unsigned i = 0; i < count; ++i) swapAt(p, blocks + i * kReportBlockSize, swap);
         break;
       }
@@ -69,13 +71,14 @@ bool swapRtcpSsrcs(std::span<uint8_t> packet, const SsrcSwap& swap) {
       case kBye:
         for (unsigned i = 0; i < count; ++i) swapAt(p, 4 + 4 * i, swap);
         break;
-      case kRtpfb:
-      case kPsfb:
+      case kRtpFeedback:
+      case kPayloadFeedback:
         swapAt(p, 4, swap);
         swapAt(p, 8, swap);
-        if (p[1] == kPsfb && count == kFmtFir) {
+        if (p[1] == kPayloadFeedback && count == kFir) {
           for (std::size_t at = 12; at + 8 <= p.size(); at += 8) swapAt(p, at, swap);
-        } else if (p[1] == kPsfb && count == kFmtAfb && p.size() >= 20 && read32(p, 12) == 0x52454D42) {
+        } else if (p[1] == kPayloadFeedback && count == kAfb && p.size() >= 20 &&
+                   read32(p, 12) == 0x52454D42) {
           const unsigned n = p[16];  // REMB: number of SSRCs, then the list from byte 20
           for (unsigned i = 0; i < n; ++i) swapAt(p, 20 + 4 * i, swap);
         }

@@ -55,6 +55,12 @@ class SeqRewriter {
   // The incoming packet that out seq `outSeq` was mapped from, if it was among the last kWindow out seqs.
   [[nodiscard]] std::optional<Source> source(uint16_t outSeq) const;
 
+  // The outgoing RTP timestamp for `timestamp` of the current segment's SSRC (a sender report's RTP time,
+  // relayed to the subscriber); nullopt before the first packet or for another SSRC.
+  [[nodiscard]] std::optional<uint32_t> outTimestamp(uint32_t ssrc, uint32_t timestamp) const {
+    if (!started_ || ssrc != ssrc_) return std::nullopt;
+    return timestamp + timestampOffset_;
+  }
   [[nodiscard]] uint32_t outSsrc() const { return outSsrc_; }
   [[nodiscard]] uint64_t restarts() const { return restarts_; }  // segments begun after the first
   [[nodiscard]] uint64_t dropped() const { return dropped_; }
