@@ -74,13 +74,18 @@ class MediaPair final : public media::WebRtcTransport::Listener, public media::W
     return client.sendRtcp(packet, n);
   }
 
+  // Benchmarks that measure only the server's sending side: what the server sends is counted, not kept.
+  void countOnly() { countOnly_ = true; }
+  [[nodiscard]] uint64_t bytesToClient() const { return bytesToClient_; }
+
   Handler onServerRtp = [](std::span<uint8_t>, std::size_t) {};
   Handler onServerRtcp = [](std::span<uint8_t>, std::size_t) {};
   std::vector<std::vector<uint8_t>> clientRtp, clientRtcp;
 
  private:
   void onTransportSend(const media::Endpoint&, std::span<const uint8_t> d) override {
-    toClient_.emplace_back(d.begin(), d.end());
+    bytesToClient_ += d.size();
+    if (!countOnly_) toClient_.emplace_back(d.begin(), d.end());
   }
   void onTransportTuple(const media::Endpoint&) override {}
   void onRtp(std::span<uint8_t> b, std::size_t n) override { onServerRtp(b, n); }
@@ -97,6 +102,8 @@ class MediaPair final : public media::WebRtcTransport::Listener, public media::W
   std::shared_ptr<const media::DtlsCertificate> serverCert_, clientCert_;
   media::Endpoint endpoint_;
   std::deque<std::vector<uint8_t>> toServer_, toClient_;
+  bool countOnly_ = false;
+  uint64_t bytesToClient_ = 0;
 
  public:
   media::WebRtcTransport transport;

@@ -1,0 +1,139 @@
+// CPU per forwarded packet: one publisher's 1200-byte video packets fanned out by media::Router to N
+// subscribers (each: rewrite, retransmission copy, SRTP protect, hand to the socket layer), beside the bare
+// cost of libsrtp's srtp_protect for the same packets, in one run. Transports are connected in memory
+// (tests/support/MediaPair.hpp); the socket send is not included (it is the same for any SFU).
+//
+// Usage: bench_forward [--packets N] [--rounds R]   Prints a table of medians.
+#include <srtp2/srtp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "media/Router.hpp"
+#include "media/SdpOffer.hpp"
+#include "support/Fakes.hpp"
+#include "support/MediaPair.hpp"
+
+using namespace roomgate;
+using namespace roomgate::media;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+constexpr uint32_t kPubSsrc = 0x1000;
+constexpr std::size_t kPacketBytes = 1200;
+
+std::vector<uint8_t> packet(uint16_t seq, uint32_t ts) {
+  std::vector<uint8_t> p = {0x80,
+                            96,
+                            static_cast<uint8_t>(seq >> 8),
+                            static_cast<uint8_t>(seq),
+                            static_cast<uint8_t>(ts >> 24),
+                            static_cast<uint8_t>(ts >> 16),
+                            static_cast<uint8_t>(ts >> 8),
+                            static_cast<uint8_t>(ts),
+                            0,
+                            0,
+                            0x10,
+                            0x00};
+  p.push_back(0x10);  // VP8 descriptor, not a key frame
+  p.resize(kPacketBytes, 0x42);
+  return p;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// ns per srtp_protect of a kPacketBytes packet with libsrtp alone (GCM, as browsers negotiate).
+double bareProtect(std::size_t packets) {
+  std::vector<uint8_t> key(28, 9);
+  srtp_policy_t policy;
+  std::memset(&policy, 0, sizeof(policy));
+  srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtp);
+  srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtcp);
+  policy.ssrc.type = ssrc_any_outbound;
+  policy.key = key.data();
+  policy.window_size = kSrtpReplayWindow;
+  policy.allow_repeat_tx = 1;
+  srtp_t s = nullptr;
+  if (srtp_create(&s, &policy) != srtp_err_status_ok) std::exit(1);
+  std::vector<uint8_t> buffer(kPacketBytes + kSrtpMaxOverhead);
+  const auto t0 = Steady::now();
+  for (std::size_t i = 0; i < packets; ++i) {
+    const auto p = packet(static_cast<uint16_t>(i), static_cast<uint32_t>(i * 3000));
+    std::memcpy(buffer.data(), p.data(), p.size());
+    int n = static_cast<int>(p.size());
+    if (srtp_protect(s, buffer.data(), &n) != srtp_err_status_ok) std::exit(1);
+  }
+  const auto t1 = Steady::now();
+  srtp_dealloc(s);
+  return std::chrono::duration<double, std::nano>(t1 - t0).count() / packets;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::size_t packets = 3000;
+  int rounds = 5;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--packets") == 0) packets = std::stoul(argv[i + 1]);
+    if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::stoi(argv[i + 1]);
+  }
+  std::printf(
+      "Forwarding 1200-byte VP8 packets, one publisher to N subscribers, %zu packets x %d rounds, "
+      "medians\n\n",
+      packets, rounds);
+  std::printf("| N | ns per forwarded packet | bare srtp_protect | overhead above the crypto |\n");
+  std::printf("| ---: | ---: | ---: | ---: |\n");
+  for (const std::size_t n :
+       {std::size_t{1}, std::size_t{5}, std::size_t{10}, std::size_t{25}, std::size_t{50}}) {
+    testing::FakeRandom random;
+    Router router(random);
+    testing::MediaPair publisher("pub");
+    if (!publisher.connect()) return 1;
+    sdp::Codec vp8;
+    vp8.payloadType = 96;
+    vp8.name = "VP8";
+    vp8.clockRate = 90000;
+    vp8.rtcpFeedback = {"nack", "nack pli"};
+    router.addTrack(publisher.transport,
+                    {"pub:1", sdp::MediaKind::kVideo, kPubSsrc, std::nullopt, {{vp8, std::nullopt}}, {}});
+    std::vector<std::unique_ptr<testing::MediaPair>> subscribers;
+    for (std::size_t i = 0; i < n; ++i) {
+      subscribers.push_back(std::make_unique<testing::MediaPair>("sub" + std::to_string(i)));
+      if (!subscribers.back()->connect()) return 1;
+      subscribers.back()->countOnly();
+      router.subscribe(
+          "pub:1", subscribers.back()->transport,
+          {static_cast<uint32_t>(0xA000 + 2 * i), static_cast<uint32_t>(0xA001 + 2 * i),
+           sdp::subscriberCodecs(sdp::MediaKind::kVideo), sdp::subscriberExtensions(sdp::MediaKind::kVideo)},
+          {});
+    }
+    std::vector<double> forward, bare;
+    uint16_t seq = 0;
+    std::vector<uint8_t> buffer(1500 + kSrtpMaxOverhead);
+    for (int r = 0; r < rounds; ++r) {
+      const auto t0 = Steady::now();
+      for (std::size_t i = 0; i < packets; ++i) {
+        ++seq;
+        const auto p = packet(seq, seq * 3000u);
+        std::memcpy(buffer.data(), p.data(), p.size());
+        router.onRtp(publisher.transport, buffer, p.size(),
+                     Steady::time_point{} + std::chrono::milliseconds(seq * 3));
+      }
+      const auto t1 = Steady::now();
+      forward.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() / (packets * n));
+      bare.push_back(bareProtect(packets));
+    }
+    const double f = median(forward), b = median(bare);
+    std::printf("| %zu | %.0f | %.0f | %+.0f |\n", n, f, b, f - b);
+  }
+  return 0;
+}
