@@ -143,7 +143,7 @@ Reply Api::route(const Request& request, const std::string& path) {
         return Reply::ready(errorResponse(Error::notFound("not_found", "There is no page at " + path + ".")));
       return Reply::ready(outbox(request));
     }
-    if (auto file = staticFile(path)) return Reply::ready(std::move(*file));
+    if (auto file = staticFile(path, options_.video == "twilio")) return Reply::ready(std::move(*file));
     return Reply::ready(errorResponse(Error::notFound("not_found", "There is no page at " + path + ".")));
   }
 }
