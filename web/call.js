@@ -2,6 +2,7 @@
 // through the signaling connection. The newcomer offers to everyone already there; the others answer.
 // Standard WebRTC only (addTrack, ontrack, onicecandidate, setLocalDescription() without arguments),
 // so Chromium and Firefox behave the same.
+import { availability, trackStates } from './local-media.js';
 import { Signaling } from './signaling.js';
 
 /**
@@ -40,19 +41,12 @@ export class Call {
   // ---- local media ------------------------------------------------------------------------------
 
   localAvailability() {
-    return {
-      audio: (this.localStream?.getAudioTracks().length ?? 0) > 0,
-      video: (this.localStream?.getVideoTracks().length ?? 0) > 0,
-    };
+    return availability(this.localStream);
   }
 
   // Whether the microphone and camera are on, as told to the others.
   localTracks() {
-    const on = (tracks) => tracks.some((t) => t.enabled && t.readyState === 'live');
-    return {
-      audio: on(this.localStream?.getAudioTracks() ?? []),
-      video: on(this.localStream?.getVideoTracks() ?? []),
-    };
+    return trackStates(this.localStream);
   }
 
   setMicrophone(on) {

@@ -1,6 +1,8 @@
 // A call in a Twilio Video room (ROOMGATE_VIDEO=twilio), through the official twilio-video SDK, which
 // roomgate serves itself at /vendor/twilio-video.min.js (copied from the npm package at build time; no
 // CDN). Same interface as Call (call.js), so the page, its tiles and its controls are the same.
+import { availability, trackStates } from './local-media.js';
+
 export const SDK_URL = '/vendor/twilio-video.min.js';
 
 let loading = null;
@@ -147,15 +149,11 @@ export class TwilioCall {
   // ---- local media ------------------------------------------------------------------------------
 
   localAvailability() {
-    return {
-      audio: (this.localStream?.getAudioTracks().length ?? 0) > 0,
-      video: (this.localStream?.getVideoTracks().length ?? 0) > 0,
-    };
+    return availability(this.localStream);
   }
 
   localTracks() {
-    const on = (tracks) => tracks.some((t) => t.enabled && t.readyState === 'live');
-    return { audio: on(this.localStream?.getAudioTracks() ?? []), video: on(this.localStream?.getVideoTracks() ?? []) };
+    return trackStates(this.localStream);
   }
 
   setMicrophone(on) {
@@ -178,10 +176,10 @@ export class TwilioCall {
   // ---- the end ----------------------------------------------------------------------------------
 
   leave() {
-    if (this.over) return;
-    this.teardown();
+    if (!this.over) this.teardown();
   }
 
+  // Ends by failure or lost connection: tells the page why, once.
   end(end) {
     if (this.over) return;
     this.teardown();
