@@ -127,8 +127,9 @@ class Session : public std::enable_shared_from_this<Session> {
     Reply reply = api_.handle(request);
     if (reply.now) {
       turns_.defer([self = shared_from_this(), response = std::move(*reply.now), version, keepAlive,
-                    head](bool committed) {
-        self->answer(committed ? response : uncommitted(), version, keepAlive, head);
+                    head](bool committed) mutable {
+        if (!committed) response = uncommitted();
+        self->write(response, version, keepAlive, head);
       });
       return;
     }
@@ -136,10 +137,11 @@ class Session : public std::enable_shared_from_this<Session> {
     // The answer comes back on this thread, maybe inside a later turn whose commit it then waits for.
     turns_.defer([self = shared_from_this(), later = std::move(reply.later), version, keepAlive,
                   head](bool committed) mutable {
-      if (!committed) return self->answer(uncommitted(), version, keepAlive, head);
+      if (!committed) return self->write(uncommitted(), version, keepAlive, head);
       later([self, version, keepAlive, head](Response response) {
-        self->turns_.defer([self, response = std::move(response), version, keepAlive, head](bool ok) {
-          self->answer(ok ? response : uncommitted(), version, keepAlive, head);
+        self->turns_.defer([self, response = std::move(response), version, keepAlive, head](bool ok) mutable {
+          if (!ok) response = uncommitted();
+          self->answerLate(response, version, keepAlive, head);
         });
       });
     });
@@ -150,8 +152,9 @@ class Session : public std::enable_shared_from_this<Session> {
         "storage_unavailable", "The server could not save your request. Try again in a moment."));
   }
 
-  void answer(const Response& r, unsigned version, bool keepAlive, bool head) {
-    stream_.expires_after(kIdleTimeout);  // a deferred answer may come long after the request was read
+  // A deferred answer may come long after the request was read: the idle timeout starts again.
+  void answerLate(const Response& r, unsigned version, bool keepAlive, bool head) {
+    stream_.expires_after(kIdleTimeout);
     write(r, version, keepAlive, head);
   }
 
