@@ -51,8 +51,14 @@ std::string smsBody(std::string_view room, std::string_view code, std::string_vi
   return body;
 }
 
+// Twilio Verify does not say how many tries are left.
+constexpr int kChecksRemainingUnknown = 0;
+// With Twilio Verify a new code may be asked for at once after too many checks (Twilio enforces its own
+// send limit then): the smallest Retry-After.
+constexpr int kRetryAfterTwilioChecks = 1;
+
 Error wrongCode(int checksRemaining) {
-  if (checksRemaining <= 0)
+  if (checksRemaining <= kChecksRemainingUnknown)
     return Error::unauthorized("wrong_code", "That code is not right. Check it and try again.");
   return Error::unauthorized("wrong_code", checksRemaining == 1
                                                ? "That code is not right. You have 1 try left."
@@ -234,7 +240,8 @@ VerifyReply JoinFlow::verify(const LoginSession& session, std::string_view code)
 
 VerifyReply JoinFlow::checkWithTwilio(const LoginSession& session, std::string digits) {
   const auto guest = directory_.find(session.identity);
-  if (!guest) return VerifyReply::ready(wrongCode(0));  // a decoy: nothing was ever sent
+  if (!guest)
+    return VerifyReply::ready(wrongCode(kChecksRemainingUnknown));  // a decoy: nothing was ever sent
   const auto destination = session.channel == "email" ? guest->email : guest->phone;
   if (!destination) return VerifyReply::ready(codeExpired());  // changed on the list since /login
   return VerifyReply::deferred(
@@ -265,11 +272,11 @@ Result<Joined> JoinFlow::finishTwilioCheck(const LoginSession& session,
   switch (*checked) {
     case verify::CheckOutcome::kApproved:
       if (auto guest = directory_.find(session.identity)) return admit(*guest, session);
-      return wrongCode(0);  // removed from the list while Twilio was asked
+      return wrongCode(kChecksRemainingUnknown);  // removed from the list while Twilio was asked
     case verify::CheckOutcome::kWrongCode:
-      return wrongCode(0);  // Twilio does not say how many tries are left
+      return wrongCode(kChecksRemainingUnknown);  // Twilio does not say how many tries are left
     case verify::CheckOutcome::kTooManyChecks:
-      return tooManyChecks(1);
+      return tooManyChecks(kRetryAfterTwilioChecks);
     case verify::CheckOutcome::kNotFound:
       break;
   }

@@ -20,8 +20,10 @@ Error invalid(const std::string& name, const std::string& what) {
 }
 
 // Twilio's SID shapes, from its OpenAPI specs: two letters and 32 hex digits.
+constexpr std::size_t kSidLength = 2 + 32;
+
 bool isSid(std::string_view v, std::string_view prefix) {
-  if (v.size() != 34 || !v.starts_with(prefix)) return false;
+  if (v.size() != kSidLength || !v.starts_with(prefix)) return false;
   return std::all_of(v.begin() + 2, v.end(),
                      [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
 }
