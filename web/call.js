@@ -2,24 +2,21 @@
 // through the signaling connection. The newcomer offers to everyone already there; the others answer.
 // Standard WebRTC only (addTrack, ontrack, onicecandidate, setLocalDescription() without arguments),
 // so Chromium and Firefox behave the same.
-import { availability, trackStates } from './local-media.js';
+import { CallBase } from './call-base.js';
 import { Signaling } from './signaling.js';
 
 /**
  * `view` is a CallView (call-view.js). `events.onEnd({code, message})` is called once when the call
  * is over by refusal or lost connection (not after leave()).
  */
-export class Call {
+export class Call extends CallBase {
   constructor({ token, localStream, view, events }) {
+    super({ localStream, view, events });
     this.token = token;
-    this.localStream = localStream;
-    this.view = view;
-    this.events = events;
     this.self = null; // {sid, identity, verified, tracks}
     this.room = null;
     this.rtcConfig = { iceServers: [], iceTransportPolicy: 'all' };
     this.peers = new Map(); // sid -> Peer
-    this.over = false;
     this.signaling = new Signaling({
       token,
       events: {
@@ -39,15 +36,6 @@ export class Call {
   }
 
   // ---- local media ------------------------------------------------------------------------------
-
-  localAvailability() {
-    return availability(this.localStream);
-  }
-
-  // Whether the microphone and camera are on, as told to the others.
-  localTracks() {
-    return trackStates(this.localStream);
-  }
 
   setMicrophone(on) {
     for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = on;
@@ -175,12 +163,6 @@ export class Call {
     if (this.over) return;
     this.signaling.leave();
     this.teardown();
-  }
-
-  end(end) {
-    if (this.over) return;
-    this.teardown();
-    this.events.onEnd?.(end);
   }
 
   teardown() {

@@ -1,7 +1,7 @@
 // A call in a Twilio Video room (ROOMGATE_VIDEO=twilio), through the official twilio-video SDK, which
 // roomgate serves itself at /vendor/twilio-video.min.js (copied from the npm package at build time; no
 // CDN). Same interface as Call (call.js), so the page, its tiles and its controls are the same.
-import { availability, trackStates } from './local-media.js';
+import { CallBase } from './call-base.js';
 
 export const SDK_URL = '/vendor/twilio-video.min.js';
 
@@ -59,18 +59,15 @@ function failureMessage(error) {
  * `view` is a CallView. `events.onEnd({code, message})` is called once when the call ends by failure or
  * lost connection (not after leave()).
  */
-export class TwilioCall {
+export class TwilioCall extends CallBase {
   constructor({ token, room, localStream, view, events }) {
+    super({ localStream, view, events });
     this.token = token;
     this.roomName = room;
-    this.localStream = localStream;
-    this.view = view;
-    this.events = events;
     this.self = null; // {sid, identity, tracks}
     this.room = null; // the SDK's Room once connected
     this.rtcConfig = { iceServers: [], iceTransportPolicy: 'all' }; // Twilio chooses its own
     this.remote = new Map(); // sid -> {info, stream}
-    this.over = false;
   }
 
   start() {
@@ -148,14 +145,6 @@ export class TwilioCall {
 
   // ---- local media ------------------------------------------------------------------------------
 
-  localAvailability() {
-    return availability(this.localStream);
-  }
-
-  localTracks() {
-    return trackStates(this.localStream);
-  }
-
   setMicrophone(on) {
     this.setKind('audio', on);
   }
@@ -177,13 +166,6 @@ export class TwilioCall {
 
   leave() {
     if (!this.over) this.teardown();
-  }
-
-  // Ends by failure or lost connection: tells the page why, once.
-  end(end) {
-    if (this.over) return;
-    this.teardown();
-    this.events.onEnd?.(end);
   }
 
   teardown() {
