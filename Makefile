@@ -19,8 +19,9 @@ deps:
 deps-run:
 	scripts/install-deps --no-browser
 
+# Configures again when scripts/install-deps has (re)installed the vendored twilio-video SDK since.
 build:
-	@[ -f build/CMakeCache.txt ] || cmake --preset default
+	@[ -f build/CMakeCache.txt ] && [ ! vendor/node_modules/.stamp -nt build/CMakeCache.txt ] || cmake --preset default
 	cmake --build --preset default -j$(JOBS)
 
 test-unit: build

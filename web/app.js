@@ -5,6 +5,7 @@
 // is shown with attributes, never style="").
 import { Call } from './call.js';
 import { CallView } from './call-view.js';
+import { TwilioCall } from './twilio-call.js';
 
 // ---- elements -----------------------------------------------------------------------------------
 
@@ -34,8 +35,8 @@ const ui = {
   toggleCamera: byId('toggle-camera'),
 };
 
-// What the page knows. `join` is set once verified: {token, identity, room, expiresAt}; `call` is
-// the running Call; `cameraReady` settles once the camera has started or failed to.
+// What the page knows. `join` is set once verified: {token, identity, room, expiresAt, video}; `call` is
+// the running Call (or TwilioCall); `cameraReady` settles once the camera has started or failed to.
 const state = {
   name: '',
   join: null,
@@ -120,6 +121,7 @@ function joinFromAnswer(answer) {
     identity: payload.grants?.identity ?? answer.identity,
     room: payload.grants?.video?.room ?? answer.room,
     expiresAt: typeof payload.exp === 'number' ? new Date(payload.exp * 1000) : null,
+    video: answer.video === 'twilio' ? 'twilio' : 'builtin', // whose rooms: roomgate's or Twilio Video's
   };
 }
 
@@ -322,8 +324,10 @@ async function startCall() {
   if (state.join !== join || state.call) return;
   clearError();
   callView.setLive(true);
-  const call = new Call({
+  const Kind = join.video === 'twilio' ? TwilioCall : Call;
+  const call = new Kind({
     token: join.token,
+    room: join.room,
     localStream: state.localStream,
     view: callView,
     events: { onEnd: (end) => callEnded(call, end) },

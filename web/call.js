@@ -2,23 +2,21 @@
 // through the signaling connection. The newcomer offers to everyone already there; the others answer.
 // Standard WebRTC only (addTrack, ontrack, onicecandidate, setLocalDescription() without arguments),
 // so Chromium and Firefox behave the same.
+import { CallBase } from './call-base.js';
 import { Signaling } from './signaling.js';
 
 /**
  * `view` is a CallView (call-view.js). `events.onEnd({code, message})` is called once when the call
  * is over by refusal or lost connection (not after leave()).
  */
-export class Call {
+export class Call extends CallBase {
   constructor({ token, localStream, view, events }) {
+    super({ localStream, view, events });
     this.token = token;
-    this.localStream = localStream;
-    this.view = view;
-    this.events = events;
     this.self = null; // {sid, identity, verified, tracks}
     this.room = null;
     this.rtcConfig = { iceServers: [], iceTransportPolicy: 'all' };
     this.peers = new Map(); // sid -> Peer
-    this.over = false;
     this.signaling = new Signaling({
       token,
       events: {
@@ -38,22 +36,6 @@ export class Call {
   }
 
   // ---- local media ------------------------------------------------------------------------------
-
-  localAvailability() {
-    return {
-      audio: (this.localStream?.getAudioTracks().length ?? 0) > 0,
-      video: (this.localStream?.getVideoTracks().length ?? 0) > 0,
-    };
-  }
-
-  // Whether the microphone and camera are on, as told to the others.
-  localTracks() {
-    const on = (tracks) => tracks.some((t) => t.enabled && t.readyState === 'live');
-    return {
-      audio: on(this.localStream?.getAudioTracks() ?? []),
-      video: on(this.localStream?.getVideoTracks() ?? []),
-    };
-  }
 
   setMicrophone(on) {
     for (const track of this.localStream?.getAudioTracks() ?? []) track.enabled = on;
@@ -181,12 +163,6 @@ export class Call {
     if (this.over) return;
     this.signaling.leave();
     this.teardown();
-  }
-
-  end(end) {
-    if (this.over) return;
-    this.teardown();
-    this.events.onEnd?.(end);
   }
 
   teardown() {

@@ -10,6 +10,8 @@
 #include "app/Secrets.hpp"
 #include "common/Crypto.hpp"
 #include "delivery/DeliveryQueue.hpp"
+#include "delivery/SmtpChannel.hpp"
+#include "delivery/TwilioChannels.hpp"
 #include "directory/Directory.hpp"
 #include "directory/Email.hpp"
 #include "directory/PhoneNumber.hpp"
@@ -17,7 +19,9 @@
 #include "http/Api.hpp"
 #include "http/Server.hpp"
 #include "http/SessionCookie.hpp"
+#include "http/WebAssets.hpp"
 #include "media/MediaServer.hpp"
+#include "net/Curl.hpp"
 #include "rtc/Limits.hpp"
 #include "rtc/RtcService.hpp"
 #include "store/Checkpointer.hpp"
@@ -26,12 +30,20 @@
 #include "store/SqliteVerificationStore.hpp"
 #include "token/AccessToken.hpp"
 #include "token/TokenVerifier.hpp"
+#include "twilio/TwilioClient.hpp"
 #include "verify/Verifier.hpp"
 
 namespace roomgate::app {
 namespace {
 // How often expired verifications and old send records are removed.
 constexpr std::chrono::milliseconds kPruneInterval{60'000};
+
+// True when the build embedded the twilio-video SDK (vendor/node_modules was installed at build time).
+bool twilioVideoSdkServed() {
+  const auto& assets = http::webAssets();
+  return std::any_of(assets.begin(), assets.end(),
+                     [](const http::WebAsset& a) { return a.path == http::kTwilioVideoSdkPath; });
+}
 
 void seedDemoGuests(directory::Directory& directory) {
   if (!directory.empty()) return;
@@ -76,16 +88,47 @@ int serve(const config::Config& config) {
   directory::Directory directory(db, clock);
   if (config.dev) seedDemoGuests(directory);
 
-  // Delivery: in --dev every code goes to the console and the outbox. SMS and e-mail providers plug in
-  // here; without one, /login answers 503 rather than pretend to send.
+  if (config.twilioVideo && !twilioVideoSdkServed()) {
+    spdlog::error(
+        "ROOMGATE_VIDEO=twilio needs the twilio-video SDK in the page, and this build has none: run "
+        "scripts/install-deps (it installs vendor/node_modules with npm), then make build");
+    return 2;
+  }
+
+  // Delivery: a configured provider for each kind; in --dev the console (and the outbox) for the rest.
+  // Without either, /login answers 503 for that kind rather than pretend to send.
+  net::initialize();
+  const auto [twilioUser, twilioPassword] = config.twilioBasicAuth();
+  const twilio::TwilioClient twilio({config.twilioApiUrl,
+                                     config.twilioVerifyUrl,
+                                     config.twilioAccountSid.value_or(""),
+                                     twilioUser,
+                                     twilioPassword,
+                                     {config.twilioFromNumber, config.twilioMessagingServiceSid},
+                                     config.verifyServiceSid.value_or("")});
   delivery::ConsoleChannel console;
+  delivery::TwilioSmsChannel twilioSms(twilio);
+  delivery::TwilioVerifyChannel twilioVerify(twilio);
+  std::optional<delivery::SmtpChannel> smtp;
+  if (config.smtpUrl)
+    smtp.emplace(delivery::SmtpSettings{*config.smtpUrl, config.smtpFrom.value_or(""),
+                                        config.smtpUser.value_or(""), config.smtpPassword.value_or("")},
+                 clock);
   std::map<std::string, delivery::Channel*> channels;
-  if (config.dev)
-    channels = {{"sms", &console}, {"email", &console}};
-  else
-    spdlog::warn(
-        "no SMS or e-mail provider is configured: logins will be refused with 503 (use --dev to see codes in "
-        "the console)");
+  if (config.twilioVerify) {
+    channels = {{"sms", &twilioVerify}, {"email", &twilioVerify}};
+  } else {
+    if (config.twilioSms) channels["sms"] = &twilioSms;
+    if (smtp) channels["email"] = &*smtp;
+    if (config.dev) channels.insert({{"sms", &console}, {"email", &console}});  // keeps a configured provider
+  }
+  for (const char* kind : {"sms", "email"})
+    if (!channels.contains(kind))
+      spdlog::warn(
+          "no {} provider is configured: logins by {} are refused with 503 (see docs/CONFIGURATION.md)", kind,
+          kind);
+  const bool anyRemote =
+      std::any_of(channels.begin(), channels.end(), [](auto& kv) { return kv.second->remote(); });
   store::Checkpointer checkpointer(config.db);
   // Delivery outcomes are written by the I/O thread's connection, the only one that writes: a second
   // writing connection would reset this one's page cache at every commit and contend for the lock.
@@ -93,25 +136,33 @@ int serve(const config::Config& config) {
   store::OutboxRepository outbox(db);
   delivery::DeliveryQueue deliveries(
       channels, clock,
-      [&](std::span<const delivery::OutboxEntry> e) {
+      [&](delivery::Outcomes out) {
         http::Server* server = io.load();
         if (!server)
-          return spdlog::error("{} delivery outcome(s) arrived after shutdown, not recorded", e.size());
-        server->post([&outbox, entries = std::vector<delivery::OutboxEntry>(e.begin(), e.end())] {
-          outbox.append(entries);
+          return spdlog::error("{} delivery outcome(s) arrived after shutdown, not recorded",
+                               out.entries.size());
+        server->post([&outbox, out = std::move(out)] {
+          try {
+            if (!out.entries.empty()) outbox.append(out.entries);
+          } catch (const std::exception& e) {
+            spdlog::error("could not record {} deliveries in the outbox: {}", out.entries.size(), e.what());
+          }
+          for (const auto& then : out.completions) then();  // answers the requests that waited for them
         });
       },
-      config.dev);
+      config.dev, anyRemote ? delivery::kProviderWorkers : 1);
 
   store::SqliteVerificationStore verifications(db);
   verify::Verifier verifier(verifications, clock, random, *secret, config.codeLength);
   token::TokenMinter minter(*credentials, clock);
   JoinFlow flow(directory, verifier, deliveries, minter, clock, *secret,
-                {config.revealUnknown, Seconds(config.tokenTtlSeconds)});
+                {config.revealUnknown, Seconds(config.tokenTtlSeconds), config.otpHost()},
+                config.twilioVerify ? &twilio : nullptr);
   http::SessionCookie cookie(deriveKey(*secret, "session-cookie"));
-  http::Api api(flow, cookie, clock,
-                [&](const std::optional<std::string>& to, int limit) { return outbox.list(to, limit); },
-                {config.dev, config.cookieSecure, config.tokenTtlSeconds});
+  http::Api api(
+      flow, cookie, clock,
+      [&](const std::optional<std::string>& to, int limit) { return outbox.list(to, limit); },
+      {config.dev, config.cookieSecure, config.tokenTtlSeconds, config.twilioVideo ? "twilio" : "builtin"});
 
   // Live rooms: the signaling service, fed by the rooms table, the revocation watermarks and the
   // verification records (for the "verified" badge).

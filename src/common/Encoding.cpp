@@ -79,4 +79,11 @@ std::optional<std::string> base64UrlDecode(std::string_view text) {
   return out;
 }
 
+std::string base64Encode(std::string_view text) {
+  std::string out = base64UrlEncode(text);
+  for (char& ch : out) ch = ch == '-' ? '+' : ch == '_' ? '/' : ch;
+  out.append((4 - out.size() % 4) % 4, '=');
+  return out;
+}
+
 }  // namespace roomgate

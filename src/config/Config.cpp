@@ -1,6 +1,7 @@
 #include "config/Config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -18,6 +19,120 @@ namespace {
 
 Error invalid(const std::string& name, const std::string& what) {
   return Error::badRequest("invalid_config", name + " " + what);
+}
+
+// Twilio's SID shapes, from its OpenAPI specs: two letters and 32 hex digits.
+constexpr std::size_t kSidLength = 2 + 32;
+
+bool isSid(std::string_view v, std::string_view prefix) {
+  if (v.size() != kSidLength || !v.starts_with(prefix)) return false;
+  return std::all_of(v.begin() + 2, v.end(),
+                     [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
+// Checks a Twilio setting that a chosen provider needs; says so when it is the tutorial's placeholder.
+Status needSid(const std::optional<std::string>& v, const std::string& name, std::string_view prefix,
+               const std::string& forWhat) {
+  if (!v) return invalid(name, "must be set for " + forWhat);
+  if (v->find("xxxxxxxx") != std::string::npos)
+    return invalid(
+        name, "is still the tutorial's placeholder; put your own from the Twilio console (" + forWhat + ")");
+  if (!isSid(*v, prefix))
+    return invalid(
+        name, "must be " + std::string(prefix) + " followed by 32 hexadecimal digits (got \"" + *v + "\")");
+  return Ok{};
+}
+
+Status needSecret(const std::optional<std::string>& v, const std::string& name, const std::string& forWhat) {
+  if (!v) return invalid(name, "must be set for " + forWhat);
+  if (v->find("xxxxxxxx") != std::string::npos)
+    return invalid(
+        name, "is still the tutorial's placeholder; put your own from the Twilio console (" + forWhat + ")");
+  return Ok{};
+}
+
+// The credentials Twilio's REST APIs accept: account SID with auth token, or an API key.
+Status needTwilioAuth(const Config& c, const std::string& forWhat) {
+  if (auto s = needSid(c.twilioAccountSid, "TWILIO_ACCOUNT_SID", "AC", forWhat); !s) return s;
+  if (c.twilioAuthToken) return needSecret(c.twilioAuthToken, "TWILIO_AUTH_TOKEN", forWhat);
+  if (!c.twilioApiKeySid)
+    return invalid("TWILIO_AUTH_TOKEN",
+                   "or TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET must be set for " + forWhat);
+  if (auto s = needSid(c.twilioApiKeySid, "TWILIO_API_KEY_SID", "SK", forWhat); !s) return s;
+  return needSecret(c.twilioApiKeySecret, "TWILIO_API_KEY_SECRET", forWhat);
+}
+
+Result<std::string> baseUrl(const Sources& s, const char* name, std::string fallback) {
+  auto v = s.lookup(name);
+  if (!v) return fallback;
+  std::string url = *v;
+  while (url.ends_with('/')) url.pop_back();
+  if (!url.starts_with("https://") && !url.starts_with("http://"))
+    return invalid(name, "must be an http:// or https:// URL (got \"" + *v + "\")");
+  return url;
+}
+
+// The provider choices and what each needs, checked once all settings are read.
+Status loadProviders(const Sources& s, Config& c) {
+  for (auto [name, field, values] :
+       {std::tuple{"ROOMGATE_SMS", &c.twilioSms, "\"twilio\" (unset: no SMS provider)"},
+        std::tuple{"ROOMGATE_VERIFY", &c.twilioVerify, "\"builtin\" or \"twilio\""},
+        std::tuple{"ROOMGATE_VIDEO", &c.twilioVideo, "\"builtin\" or \"twilio\""}}) {
+    auto v = s.lookup(name);
+    if (!v) continue;
+    if (*v != "twilio" && (*v != "builtin" || std::string_view(name) == "ROOMGATE_SMS"))
+      return invalid(name, std::string("must be ") + values + " (got \"" + *v + "\")");
+    *field = *v == "twilio";
+  }
+  auto verifyUrl = baseUrl(s, "ROOMGATE_TWILIO_VERIFY_URL", c.twilioVerifyUrl);
+  if (!verifyUrl) return verifyUrl.error();
+  c.twilioVerifyUrl = *verifyUrl;
+  auto apiUrl = baseUrl(s, "ROOMGATE_TWILIO_API_URL", c.twilioApiUrl);
+  if (!apiUrl) return apiUrl.error();
+  c.twilioApiUrl = *apiUrl;
+  if (c.publicUrl && !c.publicUrl->starts_with("https://") && !c.publicUrl->starts_with("http://"))
+    return invalid("ROOMGATE_PUBLIC_URL",
+                   "must be the http:// or https:// address guests open (got \"" + *c.publicUrl + "\")");
+
+  if (c.twilioSms) {
+    const std::string why = "ROOMGATE_SMS=twilio";
+    if (auto st = needTwilioAuth(c, why); !st) return st;
+    if (c.twilioMessagingServiceSid) {
+      if (auto st = needSid(c.twilioMessagingServiceSid, "TWILIO_MESSAGING_SERVICE_SID", "MG", why); !st)
+        return st;
+    } else if (!c.twilioFromNumber) {
+      return invalid("TWILIO_FROM_NUMBER", "or TWILIO_MESSAGING_SERVICE_SID must be set for " + why +
+                                               ": the number (or Messaging Service) the texts come from");
+    } else if (c.twilioFromNumber->size() < 3 || c.twilioFromNumber->front() != '+' ||
+               !std::all_of(c.twilioFromNumber->begin() + 1, c.twilioFromNumber->end(),
+                            [](char ch) { return ch >= '0' && ch <= '9'; })) {
+      return invalid("TWILIO_FROM_NUMBER", "must be a number in E.164 form, e.g. +15017122661 (got \"" +
+                                               *c.twilioFromNumber + "\")");
+    }
+  }
+  if (c.twilioVerify) {
+    const std::string why = "ROOMGATE_VERIFY=twilio";
+    if (auto st = needTwilioAuth(c, why); !st) return st;
+    if (auto st = needSid(c.verifyServiceSid, "VERIFY_SERVICE_SID", "VA", why); !st) return st;
+  }
+  if (c.twilioVideo) {
+    const std::string why = "ROOMGATE_VIDEO=twilio (tokens Twilio Video accepts)";
+    if (auto st = needSid(c.twilioAccountSid, "TWILIO_ACCOUNT_SID", "AC", why); !st) return st;
+    if (auto st = needSid(c.twilioApiKeySid, "TWILIO_API_KEY_SID", "SK", why); !st) return st;
+    if (auto st = needSecret(c.twilioApiKeySecret, "TWILIO_API_KEY_SECRET", why); !st) return st;
+  }
+  if (c.smtpUrl) {
+    if (!c.smtpUrl->starts_with("smtp://") && !c.smtpUrl->starts_with("smtps://"))
+      return invalid("ROOMGATE_SMTP_URL",
+                     "must be smtp://host:port (STARTTLS) or smtps://host:port (got \"" + *c.smtpUrl + "\")");
+    if (!c.smtpFrom || c.smtpFrom->find('@') == std::string::npos ||
+        c.smtpFrom->find_first_of("\r\n<>") != std::string::npos)
+      return invalid("ROOMGATE_SMTP_FROM", "must be the address codes are sent from, e.g. rooms@example.com");
+    if (c.smtpUser.has_value() != c.smtpPassword.has_value())
+      return invalid(c.smtpUser ? "ROOMGATE_SMTP_PASSWORD" : "ROOMGATE_SMTP_USER",
+                     "must be set together with the other: they are the SMTP AUTH login");
+  }
+  return Ok{};
 }
 
 std::optional<bool> parseBool(const std::string& v) {
@@ -94,12 +209,19 @@ Result<Config> load(const Sources& s) {
       *field = *b;
     }
   }
-  c.secretKey = s.lookup("SECRET_KEY");
-  c.twilioAccountSid = s.lookup("TWILIO_ACCOUNT_SID");
-  c.twilioAuthToken = s.lookup("TWILIO_AUTH_TOKEN");
-  c.twilioApiKeySid = s.lookup("TWILIO_API_KEY_SID");
-  c.twilioApiKeySecret = s.lookup("TWILIO_API_KEY_SECRET");
-  c.verifyServiceSid = s.lookup("VERIFY_SERVICE_SID");
+  for (auto [name, field] :
+       {std::pair{"SECRET_KEY", &c.secretKey}, std::pair{"TWILIO_ACCOUNT_SID", &c.twilioAccountSid},
+        std::pair{"TWILIO_AUTH_TOKEN", &c.twilioAuthToken},
+        std::pair{"TWILIO_API_KEY_SID", &c.twilioApiKeySid},
+        std::pair{"TWILIO_API_KEY_SECRET", &c.twilioApiKeySecret},
+        std::pair{"VERIFY_SERVICE_SID", &c.verifyServiceSid},
+        std::pair{"TWILIO_FROM_NUMBER", &c.twilioFromNumber},
+        std::pair{"TWILIO_MESSAGING_SERVICE_SID", &c.twilioMessagingServiceSid},
+        std::pair{"ROOMGATE_SMTP_URL", &c.smtpUrl}, std::pair{"ROOMGATE_SMTP_FROM", &c.smtpFrom},
+        std::pair{"ROOMGATE_SMTP_USER", &c.smtpUser}, std::pair{"ROOMGATE_SMTP_PASSWORD", &c.smtpPassword},
+        std::pair{"ROOMGATE_PUBLIC_URL", &c.publicUrl}})
+    *field = s.lookup(name);
+  if (!c.verifyServiceSid) c.verifyServiceSid = s.lookup("TWILIO_VERIFY_SERVICE_SID");
   for (auto [name, field, lo, hi] : {std::tuple{"ROOMGATE_CODE_LENGTH", &c.codeLength, 4, 10},
                                      std::tuple{"ROOMGATE_TOKEN_TTL", &c.tokenTtlSeconds, 1, 86400}}) {
     if (auto v = s.lookup(name)) {
@@ -159,7 +281,21 @@ Result<Config> load(const Sources& s) {
                      "relay needs a TURN server: set ROOMGATE_TURN_URLS and ROOMGATE_TURN_SECRET");
   }
   if (auto e = loadMedia(s, c); !e) return e.error();
+  if (auto st = loadProviders(s, c); !st) return st.error();
   return c;
+}
+
+std::pair<std::string, std::string> Config::twilioBasicAuth() const {
+  if (twilioAuthToken) return {twilioAccountSid.value_or(""), *twilioAuthToken};
+  return {twilioApiKeySid.value_or(""), twilioApiKeySecret.value_or("")};
+}
+
+std::string Config::otpHost() const {
+  std::string_view url = publicUrl ? std::string_view(*publicUrl) : std::string_view(listen);
+  if (const auto scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+  url = url.substr(0, url.find('/'));
+  if (url.starts_with('[')) return std::string(url.substr(0, url.find(']') + 1));
+  return std::string(url.substr(0, url.rfind(':') == std::string_view::npos ? url.size() : url.rfind(':')));
 }
 
 Result<Sources> processSources(std::map<std::string, std::string> flags, const std::string& dotenvPath) {

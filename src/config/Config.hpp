@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/Error.hpp"
@@ -33,7 +34,7 @@ struct Config {
   std::optional<std::string> twilioAuthToken;     // TWILIO_AUTH_TOKEN
   std::optional<std::string> twilioApiKeySid;     // TWILIO_API_KEY_SID
   std::optional<std::string> twilioApiKeySecret;  // TWILIO_API_KEY_SECRET
-  std::optional<std::string> verifyServiceSid;    // VERIFY_SERVICE_SID
+  std::optional<std::string> verifyServiceSid;    // VERIFY_SERVICE_SID (or TWILIO_VERIFY_SERVICE_SID)
   bool revealUnknown =
       false;                  // ROOMGATE_REVEAL_UNKNOWN=1: 401 for names not on the list (the tutorial's way)
   bool cookieSecure = false;  // ROOMGATE_COOKIE_SECURE=1: session cookie only over HTTPS
@@ -50,6 +51,28 @@ struct Config {
   std::string rtcListenIp;    // the host of ROOMGATE_LISTEN when it is an IP address, else 127.0.0.1
   std::string rtcAnnounceIp;  // ROOMGATE_RTC_ANNOUNCE_IP / --rtc-announce-ip: the address in candidates
                               // (behind NAT, the public one); default rtcListenIp
+
+  // Providers (docs/CONFIGURATION.md, "Providers"). Each is validated as a whole when chosen.
+  bool twilioSms = false;                       // ROOMGATE_SMS=twilio: codes by Twilio's Messages API
+  std::optional<std::string> twilioFromNumber;  // TWILIO_FROM_NUMBER, E.164
+  std::optional<std::string> twilioMessagingServiceSid;  // TWILIO_MESSAGING_SERVICE_SID, MG...
+  std::optional<std::string> smtpUrl;       // ROOMGATE_SMTP_URL: smtp://host:port or smtps://host:port
+  std::optional<std::string> smtpFrom;      // ROOMGATE_SMTP_FROM
+  std::optional<std::string> smtpUser;      // ROOMGATE_SMTP_USER
+  std::optional<std::string> smtpPassword;  // ROOMGATE_SMTP_PASSWORD
+  bool twilioVerify = false;                // ROOMGATE_VERIFY=twilio (else builtin)
+  bool twilioVideo = false;                 // ROOMGATE_VIDEO=twilio (else builtin)
+  std::string twilioVerifyUrl = "https://verify.twilio.com";  // ROOMGATE_TWILIO_VERIFY_URL
+  std::string twilioApiUrl = "https://api.twilio.com";        // ROOMGATE_TWILIO_API_URL
+  std::optional<std::string>
+      publicUrl;  // ROOMGATE_PUBLIC_URL: the address guests open; its host ends each SMS
+
+  [[nodiscard]] bool usesTwilioApi() const { return twilioSms || twilioVerify; }
+  // HTTP basic credentials for Twilio's REST APIs: the account SID and auth token when the token is set
+  // (the tutorial's way), else the API key. Only meaningful when usesTwilioApi() validated them.
+  [[nodiscard]] std::pair<std::string, std::string> twilioBasicAuth() const;
+  // The host for the origin-bound line of an SMS: ROOMGATE_PUBLIC_URL's, else the listen address's.
+  [[nodiscard]] std::string otpHost() const;
 };
 
 // Reads and validates every setting; an error names the variable and says what is wrong.

@@ -15,7 +15,13 @@ class Channel {
   // False when the channel knows it cannot deliver now (not configured, provider down): the request is
   // then refused with 503 before any verification state is spent.
   [[nodiscard]] virtual bool available() const { return true; }
-  // Delivers `m`, blocking until the provider accepted or refused it. Error message is for the outbox.
+  // True when send() asks a provider over the network: /login then answers only once the provider
+  // accepted the message (so a refusal or a timeout becomes a 503 the guest can retry). The console
+  // channel answers at once and /login does not wait for it.
+  [[nodiscard]] virtual bool remote() const { return false; }
+  // Delivers `m`, blocking until the provider accepted or refused it (at most net::kTotalTimeout). A
+  // 503 Error's message describes the failure for the outbox and logs (never a credential or the code);
+  // other statuses carry a sentence for the guest (400 invalid_destination, 429 too_many_sends).
   [[nodiscard]] virtual Status send(const Message& m) = 0;
 };
 

@@ -2,25 +2,27 @@
 
 #include <spdlog/spdlog.h>
 
-#include <vector>
+#include "common/Check.hpp"
 
 namespace roomgate::delivery {
 
 DeliveryQueue::DeliveryQueue(std::map<std::string, Channel*> channels, const Clock& clock, Recorder record,
-                             bool recordContent)
+                             bool recordContent, std::size_t workers)
     : channels_(std::move(channels)),
       clock_(clock),
       record_(std::move(record)),
-      recordContent_(recordContent),
-      worker_([this] { run(); }) {}
+      recordContent_(recordContent) {
+  CHECK(workers >= 1);
+  for (std::size_t i = 0; i < workers; ++i) workers_.emplace_back([this] { run(); });
+}
 
 DeliveryQueue::~DeliveryQueue() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
-  wake_.notify_one();
-  worker_.join();
+  wake_.notify_all();
+  for (auto& w : workers_) w.join();
 }
 
 bool DeliveryQueue::canDeliver(std::string_view kind) const {
@@ -30,23 +32,37 @@ bool DeliveryQueue::canDeliver(std::string_view kind) const {
   return queue_.size() < kMaxQueuedDeliveries;
 }
 
-bool DeliveryQueue::enqueue(Message m) {
-  if (!channels_.contains(m.channel)) return false;
+bool DeliveryQueue::isRemote(std::string_view kind) const {
+  auto it = channels_.find(std::string(kind));
+  return it != channels_.end() && it->second->remote();
+}
+
+bool DeliveryQueue::push(Item item) {
   {
     std::lock_guard lock(mu_);
     if (queue_.size() >= kMaxQueuedDeliveries) return false;
-    queue_.emplace_back(std::move(m), unixSeconds(clock_.now()));
+    queue_.push_back(std::move(item));
   }
   wake_.notify_one();
   return true;
 }
 
-void DeliveryQueue::flush() {
-  std::unique_lock lock(mu_);
-  idle_.wait(lock, [&] { return queue_.empty() && !busy_; });
+bool DeliveryQueue::enqueue(Message m, Done done) {
+  if (!channels_.contains(m.channel)) return false;
+  const int64_t now = unixSeconds(clock_.now());
+  return push(Delivery{std::move(m), now, std::move(done)});
 }
 
-OutboxEntry DeliveryQueue::deliver(const Message& m, int64_t queuedAt) {
+bool DeliveryQueue::submit(Job job) {
+  return push(std::move(job));
+}
+
+void DeliveryQueue::flush() {
+  std::unique_lock lock(mu_);
+  idle_.wait(lock, [&] { return queue_.empty() && busy_ == 0; });
+}
+
+OutboxEntry DeliveryQueue::deliver(const Message& m, int64_t queuedAt, Status& sent) {
   OutboxEntry e;
   e.verificationSid = m.verificationSid;
   e.to = m.to;
@@ -57,7 +73,6 @@ OutboxEntry DeliveryQueue::deliver(const Message& m, int64_t queuedAt) {
     e.code = m.code;
   }
   Channel* channel = channels_.at(m.channel);
-  Status sent = Error::internal("not sent");
   try {
     sent = channel->send(m);
   } catch (const std::exception& ex) {  // a channel bug must not kill the worker or lose the record
@@ -75,26 +90,45 @@ OutboxEntry DeliveryQueue::deliver(const Message& m, int64_t queuedAt) {
 }
 
 void DeliveryQueue::run() {
+  // One worker takes everything queued (one outbox transaction per batch); several take one item each,
+  // so a provider that is slow to answer holds up only its own guest.
+  const bool takeAll = workers_.size() == 1;
   std::unique_lock lock(mu_);
   for (;;) {
     wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (queue_.empty()) return;  // stopping, and drained
-    std::vector<std::pair<Message, int64_t>> batch(std::make_move_iterator(queue_.begin()),
-                                                   std::make_move_iterator(queue_.end()));
-    queue_.clear();
-    busy_ = true;
+    const std::size_t n = takeAll ? queue_.size() : 1;
+    std::vector<Item> batch(std::make_move_iterator(queue_.begin()),
+                            std::make_move_iterator(queue_.begin() + n));
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+    ++busy_;
     lock.unlock();
-    std::vector<OutboxEntry> entries;
-    entries.reserve(batch.size());
-    for (const auto& [m, queuedAt] : batch) entries.push_back(deliver(m, queuedAt));
+    Outcomes out;
+    out.entries.reserve(batch.size());
+    for (auto& item : batch) {
+      if (auto* d = std::get_if<Delivery>(&item)) {
+        Status sent = Ok{};
+        out.entries.push_back(deliver(d->message, d->queuedAt, sent));
+        if (d->done) out.completions.push_back([done = std::move(d->done), sent] { done(sent); });
+      } else {
+        std::function<void()> then;
+        try {
+          then = std::get<Job>(item)();
+        } catch (const std::exception& ex) {
+          spdlog::error("a provider call failed: {}", ex.what());
+        }
+        if (then) out.completions.push_back(std::move(then));
+      }
+    }
+    const std::size_t recorded = out.entries.size();
     try {
-      record_(entries);  // one transaction for the batch
+      record_(std::move(out));  // one transaction for the batch
     } catch (const std::exception& ex) {
-      spdlog::error("could not record {} deliveries in the outbox: {}", entries.size(), ex.what());
+      spdlog::error("could not record {} deliveries in the outbox: {}", recorded, ex.what());
     }
     lock.lock();
-    busy_ = false;
-    if (queue_.empty()) idle_.notify_all();
+    --busy_;
+    if (queue_.empty() && busy_ == 0) idle_.notify_all();
   }
 }
 

@@ -106,92 +106,105 @@ Response Api::errorResponse(const Error& e) {
   return r;
 }
 
-Response Api::handle(const Request& request) {
+Reply Api::handle(const Request& request) {
   const std::string path = request.target.substr(0, request.target.find('?'));
   try {
+    return route(request, path);
+  } catch (const store::DatabaseError& e) {
+    spdlog::error("{} {}: storage failed: {}", request.method, path, e.what());
+    return Reply::ready(errorResponse(Error::unavailable(
+        "storage_unavailable", "The server cannot reach its database right now. Try again in a moment.")));
+  } catch (const std::exception& e) {
+    spdlog::error("{} {}: {}", request.method, path, e.what());
+    return Reply::ready(
+        errorResponse(Error::internal("Something went wrong on our side. Try again in a moment.")));
+  }
+}
+
+Reply Api::route(const Request& request, const std::string& path) {
+  {
     if (path == "/login" || path == "/verify" || path == "/echo/offer") {
       if (request.method != "POST") {
         Response r = errorResponse({405, "method_not_allowed", "Use POST for " + path + ".", {}});
         r.headers.emplace_back("Allow", "POST");
-        return r;
+        return Reply::ready(std::move(r));
       }
-      if (path == "/echo/offer") return echoOffer(request);
+      if (path == "/echo/offer") return Reply::ready(echoOffer(request));
       return path == "/login" ? login(request) : verify(request);
     }
     if (request.method != "GET" && request.method != "HEAD") {
       Response r = errorResponse({405, "method_not_allowed", "Use GET for " + path + ".", {}});
       r.headers.emplace_back("Allow", "GET, HEAD");
-      return r;
+      return Reply::ready(std::move(r));
     }
-    if (path == "/healthz") return jsonResponse(200, {{"status", "ok"}});
+    if (path == "/healthz") return Reply::ready(jsonResponse(200, {{"status", "ok"}}));
     if (path == "/dev/outbox") {
       if (!options_.dev)
-        return errorResponse(Error::notFound("not_found", "There is no page at " + path + "."));
-      return outbox(request);
+        return Reply::ready(errorResponse(Error::notFound("not_found", "There is no page at " + path + ".")));
+      return Reply::ready(outbox(request));
     }
-    if (auto file = staticFile(path)) return *file;
-    return errorResponse(Error::notFound("not_found", "There is no page at " + path + "."));
-  } catch (const store::DatabaseError& e) {
-    spdlog::error("{} {}: storage failed: {}", request.method, path, e.what());
-    return errorResponse(Error::unavailable(
-        "storage_unavailable", "The server cannot reach its database right now. Try again in a moment."));
-  } catch (const std::exception& e) {
-    spdlog::error("{} {}: {}", request.method, path, e.what());
-    return errorResponse(Error::internal("Something went wrong on our side. Try again in a moment."));
+    if (auto file = staticFile(path, options_.video == "twilio")) return Reply::ready(std::move(*file));
+    return Reply::ready(errorResponse(Error::notFound("not_found", "There is no page at " + path + ".")));
   }
 }
 
-Response Api::login(const Request& request) {
+Reply Api::login(const Request& request) {
   auto body = parseJsonBody(request);
-  if (!body) return errorResponse(body.error());
+  if (!body) return Reply::ready(errorResponse(body.error()));
   auto username = stringField(*body, "username", true);
-  if (!username) return errorResponse(username.error());
+  if (!username) return Reply::ready(errorResponse(username.error()));
   auto room = stringField(*body, "room", false);
-  if (!room) return errorResponse(room.error());
+  if (!room) return Reply::ready(errorResponse(room.error()));
   auto channel = stringField(*body, "channel", false);
-  if (!channel) return errorResponse(channel.error());
+  if (!channel) return Reply::ready(errorResponse(channel.error()));
 
-  auto answer = flow_.login({*username.value(), room.value(), channel.value()});
-  if (!answer) return errorResponse(answer.error());
-  json out = {{"channel", answer->channel}, {"to", answer->maskedDestination}};
-  out[answer->channel == "email" ? "email" : "phone"] = answer->maskedDestination;
-  Response r = jsonResponse(200, out);
-  const int64_t maxAge = answer->session.expiresAt - unixSeconds(clock_.now());
-  r.headers.emplace_back(
-      "Set-Cookie", SessionCookie::setHeader(cookie_.seal(answer->session), maxAge, options_.cookieSecure));
-  return r;
+  return flow_.login({*username.value(), room.value(), channel.value()})
+      .map([this](Result<app::LoginAnswer> answer) {
+        if (!answer) return errorResponse(answer.error());
+        json out = {{"channel", answer->channel}, {"to", answer->maskedDestination}};
+        out[answer->channel == "email" ? "email" : "phone"] = answer->maskedDestination;
+        Response r = jsonResponse(200, out);
+        const int64_t maxAge = answer->session.expiresAt - unixSeconds(clock_.now());
+        r.headers.emplace_back("Set-Cookie", SessionCookie::setHeader(cookie_.seal(answer->session), maxAge,
+                                                                      options_.cookieSecure));
+        return r;
+      });
 }
 
-Response Api::verify(const Request& request) {
+Reply Api::verify(const Request& request) {
   auto body = parseJsonBody(request);
-  if (!body) return errorResponse(body.error());
+  if (!body) return Reply::ready(errorResponse(body.error()));
   // The code must be a string: as a JSON number it would lose its leading zeros.
   std::string code;
   auto it = body->find("code");
   if (it == body->end() || it->is_null())
-    return errorResponse(Error::badRequest("missing_field", "The request needs a \"code\" field."));
+    return Reply::ready(
+        errorResponse(Error::badRequest("missing_field", "The request needs a \"code\" field.")));
   if (it->is_string())
     code = it->get<std::string>();
   else
-    return errorResponse(
-        Error::badRequest("invalid_field", "\"code\" must be a string of digits, e.g. \"123456\"."));
+    return Reply::ready(errorResponse(
+        Error::badRequest("invalid_field", "\"code\" must be a string of digits, e.g. \"123456\".")));
 
   const auto cookieHeader = request.header("cookie");
   const auto value = cookieHeader ? SessionCookie::fromCookieHeader(*cookieHeader) : std::nullopt;
   const auto session = value ? cookie_.open(*value, unixSeconds(clock_.now())) : std::nullopt;
   if (!session)
-    return errorResponse(Error::unauthorized(
+    return Reply::ready(errorResponse(Error::unauthorized(
         "no_session",
-        "Your sign-in has expired or was not started. Enter your name again to get a new code."));
+        "Your sign-in has expired or was not started. Enter your name again to get a new code.")));
 
-  auto joined = flow_.verify(*session, code);
-  if (!joined) return errorResponse(joined.error());
-  Response r =
-      jsonResponse(200, {{"token", joined->token}, {"identity", joined->identity}, {"room", joined->room}});
-  r.headers.emplace_back("Set-Cookie", SessionCookie::clearHeader(options_.cookieSecure));  // single use
-  r.headers.emplace_back("Set-Cookie", SessionCookie::setHeader(joined->token, options_.passTtlSeconds,
-                                                                options_.cookieSecure, kPassCookieName));
-  return r;
+  return flow_.verify(*session, code).map([this](Result<app::Joined> joined) {
+    if (!joined) return errorResponse(joined.error());
+    Response r = jsonResponse(200, {{"token", joined->token},
+                                    {"identity", joined->identity},
+                                    {"room", joined->room},
+                                    {"video", options_.video}});
+    r.headers.emplace_back("Set-Cookie", SessionCookie::clearHeader(options_.cookieSecure));  // single use
+    r.headers.emplace_back("Set-Cookie", SessionCookie::setHeader(joined->token, options_.passTtlSeconds,
+                                                                  options_.cookieSecure, kPassCookieName));
+    return r;
+  });
 }
 
 Response Api::echoOffer(const Request& request) {

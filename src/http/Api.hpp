@@ -1,20 +1,22 @@
 #pragma once
-// Api: every HTTP route of roomgate, as a function from Request to Response.
+// Api: every HTTP route of roomgate, as a function from Request to Response (now, or later when a
+// provider must be asked: see Reply).
 //   GET  /            the web client (and its assets: /app.js, /style.css, ...)
 //   GET  /healthz     {"status":"ok"}
-//   POST /login       {"username", "room"?, "channel"?} -> {"phone"|"email", "channel", "to"} + session
-//   cookie POST /verify      {"code"} + session cookie -> {"token", "identity", "room"} + pass cookie
-//   POST /echo/offer {"sdp"} + pass cookie -> {"sdp"}: the echo test's answer (docs/SIGNALING.md)
+//   POST /login       {"username", "room"?, "channel"?} -> {"phone"|"email", "channel", "to"} + cookie
+//   POST /verify      {"code"} + session cookie -> {"token", "identity", "room", "video"} + pass cookie
+//   POST /echo/offer  {"sdp"} + pass cookie -> {"sdp"}: the echo test's answer (docs/SIGNALING.md)
 //   GET  /dev/outbox  the development outbox, newest first (only with --dev; 404 otherwise)
 // Every failure is {"error": {"code", "message"}} with its status; this file is the one place where an
 // Error becomes a response.
-// Thread: the server's I/O thread only.
+// Thread: the server's I/O thread only (a deferred reply completes there too).
 #include <functional>
 #include <optional>
 #include <vector>
 
 #include "app/JoinFlow.hpp"
 #include "common/Clock.hpp"
+#include "common/Eventually.hpp"
 #include "delivery/OutboxEntry.hpp"
 #include "http/Message.hpp"
 #include "http/SessionCookie.hpp"
@@ -38,10 +40,15 @@ struct ApiOptions {
   bool dev = false;
   bool cookieSecure = false;
   int64_t passTtlSeconds = 3600;  // the access token's lifetime: the pass cookie lives as long
+  std::string video = "builtin";  // what /verify tells the page to join with: "builtin" or "twilio"
 };
 
 // The echo test's signaling: the guest's pass (access token) and the browser's SDP offer -> the answer.
 using EchoOffer = std::function<Result<std::string>(std::string_view pass, std::string_view offer)>;
+
+// A response now, or `later(done)`: the server calls it once the turn's state is committed, and writes
+// what `done` is given (on the I/O thread).
+using Reply = Eventually<Response>;
 
 class Api {
  public:
@@ -52,7 +59,7 @@ class Api {
   Api(app::JoinFlow& flow, const SessionCookie& cookie, const Clock& clock, OutboxLister listOutbox,
       ApiOptions options);
 
-  [[nodiscard]] Response handle(const Request& request);
+  [[nodiscard]] Reply handle(const Request& request);
   // Enables POST /echo/offer (without it the route answers 503).
   void setEchoOffer(EchoOffer echo) { echo_ = std::move(echo); }
 
@@ -60,8 +67,9 @@ class Api {
   [[nodiscard]] static Response errorResponse(const Error& e);
 
  private:
-  Response login(const Request& request);
-  Response verify(const Request& request);
+  Reply route(const Request& request, const std::string& path);
+  Reply login(const Request& request);
+  Reply verify(const Request& request);
   Response outbox(const Request& request);
   Response echoOffer(const Request& request);
 

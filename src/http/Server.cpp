@@ -122,13 +122,38 @@ class Session : public std::enable_shared_from_this<Session> {
     const unsigned version = req.version();
     const bool head = req.method() == bhttp::verb::head;
     turns_.enter();
-    turns_.defer([self = shared_from_this(), response = api_.handle(request), version, keepAlive,
+    Reply reply = api_.handle(request);
+    if (reply.now) {
+      turns_.defer([self = shared_from_this(), response = std::move(*reply.now), version, keepAlive,
+                    head](bool committed) mutable {
+        if (!committed) response = uncommitted();
+        self->write(response, version, keepAlive, head);
+      });
+      return;
+    }
+    // A provider must be asked: only once this turn's state is committed, never holding the turn open.
+    // The answer comes back on this thread, maybe inside a later turn whose commit it then waits for.
+    turns_.defer([self = shared_from_this(), later = std::move(reply.later), version, keepAlive,
                   head](bool committed) mutable {
-      if (!committed)
-        response = Api::errorResponse(Error::unavailable(
-            "storage_unavailable", "The server could not save your request. Try again in a moment."));
-      self->write(response, version, keepAlive, head);
+      if (!committed) return self->write(uncommitted(), version, keepAlive, head);
+      later([self, version, keepAlive, head](Response response) {
+        self->turns_.defer([self, response = std::move(response), version, keepAlive, head](bool ok) mutable {
+          if (!ok) response = uncommitted();
+          self->answerLate(response, version, keepAlive, head);
+        });
+      });
     });
+  }
+
+  static Response uncommitted() {
+    return Api::errorResponse(Error::unavailable(
+        "storage_unavailable", "The server could not save your request. Try again in a moment."));
+  }
+
+  // A deferred answer may come long after the request was read: the idle timeout starts again.
+  void answerLate(const Response& r, unsigned version, bool keepAlive, bool head) {
+    stream_.expires_after(kIdleTimeout);
+    write(r, version, keepAlive, head);
   }
 
   void write(const Response& r, unsigned version, bool keepAlive, bool head, bool thenDrain = false) {

@@ -26,7 +26,7 @@ std::string_view contentTypeFor(std::string_view fileName) {
   return "application/octet-stream";
 }
 
-std::optional<Response> staticFile(std::string_view path) {
+std::optional<Response> staticFile(std::string_view path, bool twilioVideo) {
   if (path == "/") path = "/index.html";
   if (path == "/echo") path = "/echo.html";
   for (const auto& asset : webAssets()) {
@@ -38,9 +38,12 @@ std::optional<Response> staticFile(std::string_view path) {
                  {"X-Content-Type-Options", "nosniff"},
                  {"Referrer-Policy", "no-referrer"}};
     if (path.ends_with(".html")) {
-      r.headers.emplace_back("Content-Security-Policy",
-                             "default-src 'self'; img-src 'self' data:; media-src 'self' blob: mediastream:; "
-                             "object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+      // With Twilio Video the SDK talks to Twilio's signaling and insights endpoints; nothing else may.
+      std::string csp =
+          "default-src 'self'; img-src 'self' data:; media-src 'self' blob: mediastream:; "
+          "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+      if (twilioVideo) csp += "; connect-src 'self' https://*.twilio.com wss://*.twilio.com";
+      r.headers.emplace_back("Content-Security-Policy", std::move(csp));
     }
     return r;
   }

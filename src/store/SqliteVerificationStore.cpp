@@ -78,6 +78,14 @@ void SqliteVerificationStore::recordSend(std::string_view destination, int64_t a
   st.run();
 }
 
+void SqliteVerificationStore::forgetSend(std::string_view destination, int64_t at) {
+  auto st = db_.prepare(
+      "DELETE FROM sends WHERE destination = ?1 AND sent_at = ?2 AND seq = "
+      "(SELECT MAX(seq) FROM sends WHERE destination = ?1 AND sent_at = ?2)");
+  st.bind(1, destination).bind(2, at);
+  st.run();
+}
+
 std::optional<std::pair<std::string, std::string>> SqliteVerificationStore::lastApproved(
     const std::vector<std::string>& destinations) {
   std::optional<std::pair<std::string, std::string>> best;

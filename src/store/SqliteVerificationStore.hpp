@@ -16,6 +16,7 @@ class SqliteVerificationStore final : public verify::VerificationStore {
   void update(std::string_view sid, verify::VerificationStatus status, int checks) override;
   std::vector<int64_t> sendTimes(std::string_view destination, int64_t since) override;
   void recordSend(std::string_view destination, int64_t at) override;
+  void forgetSend(std::string_view destination, int64_t at) override;
   std::size_t prune(int64_t before) override;
 
   // The channel and destination of the newest approved verification among `destinations`, if any.

@@ -25,6 +25,8 @@ class VerificationStore {
   // Unix-second times of the sends to `destination` after `since`.
   [[nodiscard]] virtual std::vector<int64_t> sendTimes(std::string_view destination, int64_t since) = 0;
   virtual void recordSend(std::string_view destination, int64_t at) = 0;
+  // Removes one send to `destination` recorded at `at` (a send the provider refused: it must not count).
+  virtual void forgetSend(std::string_view destination, int64_t at) = 0;
   // Deletes verifications expired before `before` and sends older than `before`; returns rows removed.
   virtual std::size_t prune(int64_t before) = 0;
 };

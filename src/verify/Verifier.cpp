@@ -47,7 +47,7 @@ Result<Started> Verifier::start(std::string_view destination, std::string_view c
         return;
       case StartDecision::Kind::kResend:
         store_.recordSend(destination, now);
-        result = Started{live->sid, codeFor(*live), true, live->expiresAt};
+        result = Started{live->sid, codeFor(*live), true, live->expiresAt, now};
         return;
       case StartDecision::Kind::kCreate: {
         if (live) store_.update(live->sid, VerificationStatus::kCanceled, live->checks);  // superseded
@@ -65,13 +65,17 @@ Result<Started> Verifier::start(std::string_view destination, std::string_view c
         r.codeHash = hashOf(r.sid, code);
         store_.insert(r);
         store_.recordSend(destination, now);
-        result = Started{r.sid, std::move(code), false, r.expiresAt};
+        result = Started{r.sid, std::move(code), false, r.expiresAt, now};
         return;
       }
     }
   });
   CHECK(result.has_value());
   return std::move(*result);
+}
+
+void Verifier::sendFailed(std::string_view destination, const Started& started) {
+  store_.atomically([&] { store_.forgetSend(destination, started.sentAt); });
 }
 
 Checked Verifier::check(std::string_view sid, std::string_view code) {

@@ -19,6 +19,7 @@ struct Started {
   std::string code;  // to deliver; never stored, never logged outside --dev
   bool resent = false;
   int64_t expiresAt = 0;
+  int64_t sentAt = 0;  // unix seconds of the send recorded for it (see sendFailed)
 };
 
 struct Checked {
@@ -34,6 +35,9 @@ class Verifier {
 
   // Starts (or resends) a verification. Errors: 429 "too_many_sends" with Retry-After.
   [[nodiscard]] Result<Started> start(std::string_view destination, std::string_view channel);
+  // The send of `started` was refused by the provider: it no longer counts toward the send limit, so
+  // the guest may ask again at once (a resend inside the lifetime then delivers the same code).
+  void sendFailed(std::string_view destination, const Started& started);
   // Checks `code` (digits only; the caller validates the format) against verification `sid`.
   [[nodiscard]] Checked check(std::string_view sid, std::string_view code);
   // Seconds until a send to `destination` would not be rate limited; at least 1 (a Retry-After value).

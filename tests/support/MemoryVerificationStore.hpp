@@ -1,5 +1,7 @@
 #pragma once
 // In-memory VerificationStore for unit tests of the verification service.
+#include <algorithm>
+#include <iterator>
 #include <map>
 #include <vector>
 
@@ -45,6 +47,10 @@ class MemoryVerificationStore final : public verify::VerificationStore {
     return out;
   }
   void recordSend(std::string_view destination, int64_t at) override { sends_.emplace_back(destination, at); }
+  void forgetSend(std::string_view destination, int64_t at) override {
+    auto it = std::find(sends_.rbegin(), sends_.rend(), std::pair<std::string, int64_t>(destination, at));
+    if (it != sends_.rend()) sends_.erase(std::next(it).base());
+  }
   std::size_t prune(int64_t before) override {
     std::size_t n = std::erase_if(records_, [&](const auto& kv) { return kv.second.expiresAt < before; });
     n += std::erase_if(sends_, [&](const auto& s) { return s.second < before; });

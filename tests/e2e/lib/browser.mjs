@@ -34,10 +34,12 @@ export function launchBrowser() {
 
 /**
  * Opens the page in a new context and records what must never happen (dialogs, uncaught errors,
- * CSP violations) in `problems`. Returns {context, page, problems, close()}.
+ * CSP violations) in `problems`. `initScript` runs in the page before its own scripts.
+ * Returns {context, page, problems, close()}.
  */
-export async function openGuestPage(browser, baseUrl, { viewport = { width: 1000, height: 700 } } = {}) {
+export async function openGuestPage(browser, baseUrl, { viewport = { width: 1000, height: 700 }, initScript = null } = {}) {
   const context = await browser.newContext({ viewport });
+  if (initScript) await context.addInitScript(initScript);
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
   const problems = { dialogs: [], errors: [], csp: [] };
@@ -91,10 +93,10 @@ export const tileOf = (page, identity) => page.locator(`#tiles > li[data-identit
 /**
  * Guest `name` walks the page: name, the code from /dev/outbox, into the call. Returns
  * {name, context, page, problems, token, close()}; with `joined` (default) waits until the page has
- * joined the room (window.roomgate.sid()).
+ * joined the room (window.roomgate.sid()). `initScript` as for openGuestPage.
  */
-export async function joinAsGuest(browser, server, name, { phone = DEMO_PHONES[name], joined = true } = {}) {
-  const guest = { name, ...(await openGuestPage(browser, server.baseUrl)) };
+export async function joinAsGuest(browser, server, name, { phone = DEMO_PHONES[name], joined = true, initScript = null } = {}) {
+  const guest = { name, ...(await openGuestPage(browser, server.baseUrl, { initScript })) };
   const { page } = guest;
   await page.getByLabel('Your name', { exact: true }).fill(name);
   await page.getByRole('button', { name: 'Continue' }).click();

@@ -1,6 +1,6 @@
 // Helpers for the browser tests: a roomgate server of its own per test, and the codes it "sends".
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -67,11 +67,12 @@ async function waitForHealth(baseUrl, deadline) {
 
 /**
  * Starts `roomgate serve --dev` on a free port with a fresh temporary directory and database.
- * `guests` and `rooms` are added first; `env` is added to the server's (otherwise clean) environment.
+ * `guests` and `rooms` are added first; `env` is added to the server's (otherwise clean) environment;
+ * `dotenv` (text) becomes the .env file of its working directory; `dev: false` serves without --dev.
  * Returns {baseUrl, wsUrl, dir, db, logs(), cli(args), token(identity, room, options), stop()};
  * stop() sends SIGTERM and removes the directory.
  */
-export async function startServer({ guests = [], rooms = [], env = {} } = {}) {
+export async function startServer({ guests = [], rooms = [], env = {}, dotenv = null, dev = true } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'roomgate-e2e-'));
   const db = path.join(dir, 'roomgate.db');
   let child = null;
@@ -90,8 +91,9 @@ export async function startServer({ guests = [], rooms = [], env = {} } = {}) {
   try {
     await addRooms(dir, db, rooms);
     await addGuests(dir, db, guests);
+    if (dotenv !== null) await writeFile(path.join(dir, '.env'), dotenv);
     // cwd is the temporary directory, so no stray .env is read.
-    child = spawn(binary, ['serve', '--dev', '--listen', '127.0.0.1:0', '--rtc-port', '0', '--db', db], {
+    child = spawn(binary, ['serve', ...(dev ? ['--dev'] : []), '--listen', '127.0.0.1:0', '--rtc-port', '0', '--db', db], {
       cwd: dir,
       env: { ...cleanEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -138,5 +138,121 @@ TEST(SecretKey, RefusesMissingShortAndThePlaceholderWithAHowTo) {
   EXPECT_TRUE(checkSecretKey(std::string(32, 'x')).ok());
 }
 
+// The tutorial's .env with its placeholders, and with values shaped like real ones.
+const std::map<std::string, std::string> kTutorialPlaceholders = {
+    {"TWILIO_ACCOUNT_SID", "ACxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
+    {"TWILIO_AUTH_TOKEN", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
+    {"TWILIO_API_KEY_SID", "SKxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
+    {"TWILIO_API_KEY_SECRET", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
+    {"VERIFY_SERVICE_SID", "VAxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},
+    {"SECRET_KEY", "super-secret"}};
+const std::map<std::string, std::string> kTutorialReal = {
+    {"TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"},
+    {"TWILIO_AUTH_TOKEN", "auth-token-0123456789abcdef0123456"},
+    {"TWILIO_API_KEY_SID", "SK0123456789abcdef0123456789abcdef"},
+    {"TWILIO_API_KEY_SECRET", "api-key-secret-0123456789abcdef01"},
+    {"VERIFY_SERVICE_SID", "VA0123456789abcdef0123456789abcdef"},
+    {"SECRET_KEY", "super-secret"}};
+
+TEST(ConfigProviders, BuiltinByDefaultAndTheTutorialsFileIsAcceptedAsItIs) {
+  Sources s;
+  s.dotenv = kTutorialPlaceholders;
+  auto c = load(s);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_FALSE(c->twilioSms || c->twilioVerify || c->twilioVideo || c->smtpUrl);
+  EXPECT_EQ(c->twilioVerifyUrl, "https://verify.twilio.com");
+  EXPECT_EQ(c->twilioApiUrl, "https://api.twilio.com");
+}
+
+TEST(ConfigProviders, TheTutorialsFileMapsToTwilioVerifyAndVideo) {
+  Sources s;
+  s.dotenv = kTutorialReal;
+  s.env = {{"ROOMGATE_VERIFY", "twilio"},
+           {"ROOMGATE_VIDEO", "twilio"},
+           {"ROOMGATE_TWILIO_VERIFY_URL", "http://127.0.0.1:9/"}};
+  auto c = load(s);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_TRUE(c->twilioVerify);
+  EXPECT_TRUE(c->twilioVideo);
+  EXPECT_EQ(c->verifyServiceSid, "VA0123456789abcdef0123456789abcdef");
+  EXPECT_EQ(c->twilioVerifyUrl, "http://127.0.0.1:9");  // trailing slash dropped
+  // The tutorial authenticated with the account SID and auth token.
+  EXPECT_EQ(c->twilioBasicAuth(),
+            (std::pair<std::string, std::string>{"AC0123456789abcdef0123456789abcdef",
+                                                 "auth-token-0123456789abcdef0123456"}));
+}
+
+TEST(ConfigProviders, PlaceholdersAreRefusedWhenATwilioProviderNeedsThem) {
+  Sources s;
+  s.dotenv = kTutorialPlaceholders;
+  s.env = {{"ROOMGATE_VERIFY", "twilio"}};
+  auto c = load(s);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("TWILIO_ACCOUNT_SID is still the tutorial's placeholder"),
+            std::string::npos)
+      << c.error().message;
+}
+
+TEST(ConfigProviders, TwilioVerifyAcceptsTheServiceSidUnderEitherName) {
+  Sources s;
+  s.env = {{"ROOMGATE_VERIFY", "twilio"},
+           {"TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"},
+           {"TWILIO_API_KEY_SID", "SK0123456789abcdef0123456789abcdef"},
+           {"TWILIO_API_KEY_SECRET", "secret"},
+           {"TWILIO_VERIFY_SERVICE_SID", "VA0123456789abcdef0123456789abcdef"}};
+  auto c = load(s);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->twilioBasicAuth().first, "SK0123456789abcdef0123456789abcdef");  // the API key without a token
+}
+
+TEST(ConfigProviders, EachProviderSaysWhatItIsMissing) {
+  const std::map<std::string, std::string> account = {
+      {"TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"}, {"TWILIO_AUTH_TOKEN", "token"}};
+  struct Case {
+    std::map<std::string, std::string> env;
+    std::string names;
+  };
+  const Case cases[] = {
+      {{{"ROOMGATE_SMS", "twilio"}}, "TWILIO_ACCOUNT_SID"},
+      {{{"ROOMGATE_SMS", "twilio"}, {"TWILIO_ACCOUNT_SID", "AC0123456789abcdef0123456789abcdef"}},
+       "TWILIO_AUTH_TOKEN"},
+      {{{"ROOMGATE_SMS", "console"}}, "ROOMGATE_SMS"},
+      {{{"ROOMGATE_VERIFY", "maybe"}}, "ROOMGATE_VERIFY"},
+      {{{"ROOMGATE_VIDEO", "twilio"}}, "TWILIO_ACCOUNT_SID"},
+      {{{"ROOMGATE_SMTP_URL", "http://mail"}}, "ROOMGATE_SMTP_URL"},
+      {{{"ROOMGATE_SMTP_URL", "smtp://mail:587"}}, "ROOMGATE_SMTP_FROM"},
+      {{{"ROOMGATE_SMTP_URL", "smtp://mail:587"},
+        {"ROOMGATE_SMTP_FROM", "a@b.c"},
+        {"ROOMGATE_SMTP_USER", "u"}},
+       "ROOMGATE_SMTP_PASSWORD"},
+      {{{"ROOMGATE_TWILIO_API_URL", "ftp://x"}}, "ROOMGATE_TWILIO_API_URL"},
+  };
+  for (const auto& k : cases) {
+    Sources s;
+    s.env = k.env;
+    auto c = load(s);
+    ASSERT_FALSE(c.ok()) << k.names;
+    EXPECT_NE(c.error().message.find(k.names), std::string::npos) << c.error().message;
+  }
+  Sources sms;
+  sms.env = account;
+  sms.env["ROOMGATE_SMS"] = "twilio";
+  auto noSender = load(sms);
+  ASSERT_FALSE(noSender.ok());
+  EXPECT_NE(noSender.error().message.find("TWILIO_FROM_NUMBER"), std::string::npos);
+  sms.env["TWILIO_FROM_NUMBER"] = "5017122661";
+  EXPECT_FALSE(load(sms).ok());
+  sms.env["TWILIO_FROM_NUMBER"] = "+15017122661";
+  EXPECT_TRUE(load(sms).ok());
+}
+
+TEST(ConfigProviders, TheOriginBoundHostComesFromThePublicUrl) {
+  Sources s;
+  s.env = {{"ROOMGATE_LISTEN", "127.0.0.1:8080"}};
+  EXPECT_EQ(load(s)->otpHost(), "127.0.0.1");
+  s.env["ROOMGATE_PUBLIC_URL"] = "https://call.example.com:8443/rooms";
+  EXPECT_EQ(load(s)->otpHost(), "call.example.com");
+}
+
 }  // namespace
 }  // namespace roomgate::config

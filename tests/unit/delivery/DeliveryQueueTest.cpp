@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
 
 #include "support/Fakes.hpp"
@@ -27,9 +28,12 @@ struct Recorded {
   std::mutex mu;
   std::vector<OutboxEntry> entries;
   DeliveryQueue::Recorder recorder() {
-    return [this](std::span<const OutboxEntry> e) {
-      std::lock_guard lock(mu);
-      entries.insert(entries.end(), e.begin(), e.end());
+    return [this](Outcomes out) {
+      {
+        std::lock_guard lock(mu);
+        entries.insert(entries.end(), out.entries.begin(), out.entries.end());
+      }
+      for (auto& then : out.completions) then();
     };
   }
 };
@@ -77,6 +81,47 @@ TEST(DeliveryQueue, RefusesKindsWithoutAChannel) {
   EXPECT_TRUE(q.canDeliver("sms"));
   EXPECT_FALSE(q.canDeliver("email"));
   EXPECT_FALSE(q.enqueue(message("email")));
+}
+
+TEST(DeliveryQueue, EachSendsVerdictReachesItsCompletionAfterTheOutcomeIsRecorded) {
+  roomgate::testing::FakeClock clock;
+  OkChannel ok;
+  FailingChannel failing;
+  Recorded rec;
+  std::vector<std::pair<std::string, std::size_t>> verdicts;  // code or "ok", entries recorded by then
+  {
+    DeliveryQueue q({{"sms", &ok}, {"email", &failing}}, clock, rec.recorder(), false, kProviderWorkers);
+    ASSERT_TRUE(q.enqueue(message("sms"), [&](const Status& s) {
+      std::lock_guard lock(rec.mu);
+      verdicts.emplace_back(s.ok() ? "ok" : s.error().code, rec.entries.size());
+    }));
+    q.flush();
+    ASSERT_TRUE(q.enqueue(message("email"), [&](const Status& s) {
+      std::lock_guard lock(rec.mu);
+      verdicts.emplace_back(s.ok() ? "ok" : s.error().code, rec.entries.size());
+    }));
+    std::atomic<int> jobs = 0;
+    ASSERT_TRUE(q.submit([&] {
+      ++jobs;
+      return std::function<void()>([&] { ++jobs; });
+    }));
+    q.flush();
+    EXPECT_EQ(jobs.load(), 2);  // the job ran, then its continuation
+  }
+  ASSERT_EQ(verdicts.size(), 2u);
+  EXPECT_EQ(verdicts[0], (std::pair<std::string, std::size_t>{"ok", 1}));
+  EXPECT_EQ(verdicts[1], (std::pair<std::string, std::size_t>{"provider_down", 2}));
+}
+
+TEST(DeliveryQueue, KnowsWhichKindsAskARemoteProvider) {
+  roomgate::testing::FakeClock clock;
+  OkChannel ok;
+  ConsoleChannel console;
+  DeliveryQueue q(
+      {{"sms", &console}, {"email", &ok}}, clock, [](Outcomes) {}, false);
+  EXPECT_FALSE(q.isRemote("sms"));
+  EXPECT_FALSE(q.isRemote("email"));  // a channel is local unless it says otherwise
+  EXPECT_FALSE(q.isRemote("fax"));
 }
 
 }  // namespace

@@ -29,6 +29,18 @@ TEST(StaticFiles, HtmlCarriesAContentSecurityPolicy) {
   EXPECT_TRUE(csp);
 }
 
+std::string cspOf(const Response& r) {
+  for (const auto& [name, value] : r.headers)
+    if (name == "Content-Security-Policy") return value;
+  return "";
+}
+
+TEST(StaticFiles, OnlyTwilioVideoPagesMayConnectToTwilio) {
+  EXPECT_EQ(cspOf(*staticFile("/")).find("twilio.com"), std::string::npos);
+  EXPECT_NE(cspOf(*staticFile("/", true)).find("connect-src 'self' https://*.twilio.com wss://*.twilio.com"),
+            std::string::npos);
+}
+
 TEST(ContentType, ByExtension) {
   EXPECT_EQ(contentTypeFor("a.svg"), "image/svg+xml");
   EXPECT_EQ(contentTypeFor("a.mjs"), "text/javascript; charset=utf-8");

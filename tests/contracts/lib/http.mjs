@@ -1,0 +1,33 @@
+// A guest's side of the API for the contract tests: POST JSON, keep the session cookie.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+export const SECRET_KEY = 'contract-test-secret-0123456789abcdef0123456789';
+
+/** A client that keeps the session cookie between /login and /verify, as a browser does. */
+export function guestClient(baseUrl) {
+  let cookie = '';
+  return async (pathname, body) => {
+    const started = Date.now();
+    const response = await fetch(`${baseUrl}${pathname}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
+      body: JSON.stringify(body),
+    });
+    const set = response.headers.getSetCookie().map((c) => c.split(';')[0]);
+    if (set.length > 0) cookie = set.join('; ');
+    return {
+      status: response.status,
+      json: await response.json(),
+      retryAfter: response.headers.get('retry-after'),
+      ms: Date.now() - started,
+    };
+  };
+}
+
+/** Rows of the server's outbox (the audit of every send), newest first, read with the sqlite3 CLI. */
+export async function outboxRows(db) {
+  const { stdout } = await promisify(execFile)('sqlite3', ['-json', db,
+    'SELECT to_address, channel, status, error, body, code FROM outbox ORDER BY id DESC']);
+  return stdout.trim() ? JSON.parse(stdout) : [];
+}
