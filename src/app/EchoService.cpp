@@ -14,9 +14,10 @@ namespace {
 constexpr std::size_t kUfragBytes = 8;
 constexpr std::size_t kPwdBytes = 16;
 
+// Not 0: some stacks treat SSRC 0 as "none".
 uint32_t randomSsrc(Random& random) {
   uint32_t v = 0;
-  while (v == 0) random.fill(std::as_writable_bytes(std::span(&v, 1)));
+  while (v == 0) v = randomU32(random);
   return v;
 }
 

@@ -14,6 +14,12 @@ void OpenSslRandom::fill(std::span<std::byte> out) {
   CHECK(RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(out.size())) == 1);
 }
 
+uint32_t randomU32(Random& random) {
+  uint32_t v = 0;
+  random.fill(std::as_writable_bytes(std::span(&v, 1)));
+  return v;
+}
+
 std::string randomHex(Random& random, std::size_t n) {
   std::vector<std::byte> bytes(n);
   random.fill(bytes);

@@ -20,6 +20,9 @@ class OpenSslRandom final : public Random {
   void fill(std::span<std::byte> out) override;
 };
 
+// A uniformly random 32-bit value (SSRCs, initial sequence numbers and timestamps).
+[[nodiscard]] uint32_t randomU32(Random& random);
+
 // `n` random bytes as lowercase hex (2n characters).
 [[nodiscard]] std::string randomHex(Random& random, std::size_t n);
 

@@ -1,23 +1,15 @@
 #include "media/EchoHandler.hpp"
 
+#include "media/Bytes.hpp"
 #include "media/Rtcp.hpp"
 
 namespace roomgate::media {
 namespace {
 
-uint32_t read32(std::span<const uint8_t> p, std::size_t at) {
-  return uint32_t{p[at]} << 24 | uint32_t{p[at + 1]} << 16 | uint32_t{p[at + 2]} << 8 | p[at + 3];
-}
-void write32(std::span<uint8_t> p, std::size_t at, uint32_t v) {
-  p[at] = static_cast<uint8_t>(v >> 24);
-  p[at + 1] = static_cast<uint8_t>(v >> 16);
-  p[at + 2] = static_cast<uint8_t>(v >> 8);
-  p[at + 3] = static_cast<uint8_t>(v);
-}
 // Swaps the SSRC at `at` if it is in the map and inside `p`.
 void swapAt(std::span<uint8_t> p, std::size_t at, const SsrcSwap& swap) {
   if (at + 4 > p.size()) return;
-  if (auto it = swap.find(read32(p, at)); it != swap.end()) write32(p, at, it->second);
+  if (auto it = swap.find(readU32(p, at)); it != swap.end()) writeU32(p, at, it->second);
 }
 
 using namespace rtcp_type;
@@ -78,7 +70,7 @@ bool swapRtcpSsrcs(std::span<uint8_t> packet, const SsrcSwap& swap) {
         if (p[1] == kPayloadFeedback && count == kFir) {
           for (std::size_t at = 12; at + 8 <= p.size(); at += 8) swapAt(p, at, swap);
         } else if (p[1] == kPayloadFeedback && count == kAfb && p.size() >= 20 &&
-                   read32(p, 12) == 0x52454D42) {
+                   readU32(p, 12) == 0x52454D42) {
           const unsigned n = p[16];  // REMB: number of SSRCs, then the list from byte 20
           for (unsigned i = 0; i < n; ++i) swapAt(p, 20 + 4 * i, swap);
         }
@@ -94,12 +86,12 @@ bool swapRtcpSsrcs(std::span<uint8_t> packet, const SsrcSwap& swap) {
 
 void EchoHandler::onRtp(WebRtcTransport& transport, std::span<uint8_t> buffer, std::size_t length) {
   if (length < 12) return;
-  auto it = swap_.find(read32(buffer, 8));
+  auto it = swap_.find(readU32(buffer, 8));
   if (it == swap_.end()) {
     ++unknownSsrc_;  // an SSRC the offer did not announce: nothing to play it as
     return;
   }
-  write32(buffer, 8, it->second);
+  writeU32(buffer, 8, it->second);
   (void)transport.sendRtp(buffer, length);
 }
 

@@ -47,7 +47,6 @@ IceLite::Answer IceLite::onRequest(std::span<const uint8_t> packet, const StunMe
   if (request.useCandidate) {
     if (!selected_ || *selected_ != from) answer.selectedChanged = true;
     selected_ = from;
-    nominated_ = true;
   } else if (!selected_) {
     selected_ = from;  // before nomination, answer DTLS on the first working pair
     answer.selectedChanged = true;

@@ -56,7 +56,6 @@ class IceLite {
   std::string expectedUsername_;  // "ourUfrag:theirUfrag"
   std::vector<Endpoint> tuples_;
   std::optional<Endpoint> selected_;
-  bool nominated_ = false;
   TimePoint lastConsent_;
 };
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 
+#include "media/Bytes.hpp"
 #include "media/Rtp.hpp"
 
 namespace roomgate::media {
@@ -17,20 +18,10 @@ constexpr uint8_t kUnusedExtensionId = 14;
 // A packet and the SRTP trailer the transport adds in place.
 constexpr std::size_t kScratchBytes = kMaxRetransmitPacketSize + kSrtpMaxOverhead;
 
-uint32_t randomU32(Random& random) {
-  uint32_t v = 0;
-  random.fill(std::as_writable_bytes(std::span(&v, 1)));
-  return v;
-}
-
 std::optional<VideoCodec> videoCodecOf(const sdp::Codec& c) {
   if (c.isNamed("VP8")) return VideoCodec::Vp8;
   if (c.isNamed("H264")) return VideoCodec::H264;
   return std::nullopt;
-}
-
-uint16_t read16(std::span<const uint8_t> p, std::size_t at) {
-  return static_cast<uint16_t>(p[at] << 8 | p[at + 1]);
 }
 
 bool negotiatedPli(const TrackSpec& spec) {
@@ -213,7 +204,7 @@ bool Router::restoreRtx(Track& track, std::span<uint8_t> buffer, std::size_t& le
   if (!rtx) return false;
   const uint8_t media = track.rtxToMedia[rtx->payloadType & 0x7F];
   if (rtx->payloadSize < kRtxHeaderSize || media == kNoPayloadType) return false;
-  const uint16_t osn = read16(buffer, rtx->payloadOffset);
+  const uint16_t osn = readU16(buffer, rtx->payloadOffset);
   const std::size_t payloadEnd = rtx->payloadOffset + rtx->payloadSize;
   std::memmove(&buffer[rtx->payloadOffset], &buffer[rtx->payloadOffset + kRtxHeaderSize],
                length - rtx->payloadOffset - kRtxHeaderSize);

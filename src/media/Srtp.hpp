@@ -43,4 +43,13 @@ class SrtpSession {
   Direction direction_;
 };
 
+// Both directions of one DTLS-SRTP association: what we receive and what we send.
+struct SrtpPair {
+  explicit SrtpPair(const SrtpKeys& keys)
+      : inbound(keys.profile, keys.remoteKeySalt, SrtpSession::Direction::Inbound),
+        outbound(keys.profile, keys.localKeySalt, SrtpSession::Direction::Outbound) {}
+  SrtpSession inbound;
+  SrtpSession outbound;
+};
+
 }  // namespace roomgate::media

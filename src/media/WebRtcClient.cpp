@@ -55,15 +55,15 @@ void WebRtcClient::receive(std::span<uint8_t> buffer, std::size_t length, TimePo
       dtls_.receive(packet, now);
       return;
     case PacketKind::Rtp:
-      if (!inbound_) return;
-      if (const std::size_t n = inbound_->unprotectRtp(buffer, length))
+      if (!srtp_) return;
+      if (const std::size_t n = srtp_->inbound.unprotectRtp(buffer, length))
         listener_.onClientRtp(buffer, n);
       else
         ++decryptFailures_;
       return;
     case PacketKind::Rtcp:
-      if (!inbound_) return;
-      if (const std::size_t n = inbound_->unprotectRtcp(buffer, length))
+      if (!srtp_) return;
+      if (const std::size_t n = srtp_->inbound.unprotectRtcp(buffer, length))
         listener_.onClientRtcp(buffer, n);
       else
         ++decryptFailures_;
@@ -81,15 +81,15 @@ void WebRtcClient::tick(TimePoint now) {
 }
 
 bool WebRtcClient::sendRtp(std::span<uint8_t> buffer, std::size_t length) {
-  if (!outbound_) return false;
-  const std::size_t n = outbound_->protectRtp(buffer, length);
+  if (!srtp_) return false;
+  const std::size_t n = srtp_->outbound.protectRtp(buffer, length);
   if (n) listener_.onClientSend({buffer.data(), n});
   return n != 0;
 }
 
 bool WebRtcClient::sendRtcp(std::span<uint8_t> buffer, std::size_t length) {
-  if (!outbound_) return false;
-  const std::size_t n = outbound_->protectRtcp(buffer, length);
+  if (!srtp_) return false;
+  const std::size_t n = srtp_->outbound.protectRtcp(buffer, length);
   if (n) listener_.onClientSend({buffer.data(), n});
   return n != 0;
 }
@@ -99,9 +99,7 @@ void WebRtcClient::onDtlsSend(std::span<const uint8_t> datagram) {
 }
 
 void WebRtcClient::onDtlsConnected(const SrtpKeys& keys) {
-  inbound_ = std::make_unique<SrtpSession>(keys.profile, keys.remoteKeySalt, SrtpSession::Direction::Inbound);
-  outbound_ =
-      std::make_unique<SrtpSession>(keys.profile, keys.localKeySalt, SrtpSession::Direction::Outbound);
+  srtp_ = std::make_unique<SrtpPair>(keys);
   listener_.onClientConnected();
 }
 

@@ -55,7 +55,7 @@ class WebRtcClient final : private DtlsSession::Listener {
   bool sendRtcp(std::span<uint8_t> buffer, std::size_t length);
 
   [[nodiscard]] bool iceConnected() const { return iceConnected_; }
-  [[nodiscard]] bool connected() const { return outbound_ != nullptr; }
+  [[nodiscard]] bool connected() const { return srtp_ != nullptr; }
   [[nodiscard]] uint64_t checksAnswered() const { return checksAnswered_; }
   [[nodiscard]] uint64_t checksRefused() const { return checksRefused_; }
   [[nodiscard]] uint64_t decryptFailures() const { return decryptFailures_; }
@@ -69,8 +69,7 @@ class WebRtcClient final : private DtlsSession::Listener {
   ClientParams params_;
   Listener& listener_;
   DtlsSession dtls_;
-  std::unique_ptr<SrtpSession> inbound_;
-  std::unique_ptr<SrtpSession> outbound_;
+  std::unique_ptr<SrtpPair> srtp_;  // once DTLS is done
   bool iceConnected_ = false;
   TimePoint lastCheck_{};
   uint64_t transactions_ = 0;

@@ -4,24 +4,6 @@
 
 namespace roomgate::media {
 
-TransportCounters& TransportCounters::operator+=(const TransportCounters& o) {
-  stunRequests += o.stunRequests;
-  stunRejected += o.stunRejected;
-  dtlsPackets += o.dtlsPackets;
-  srtpDecryptFailures += o.srtpDecryptFailures;
-  srtpEncryptFailures += o.srtpEncryptFailures;
-  rtpPacketsIn += o.rtpPacketsIn;
-  rtpBytesIn += o.rtpBytesIn;
-  rtcpPacketsIn += o.rtcpPacketsIn;
-  rtcpBytesIn += o.rtcpBytesIn;
-  rtpPacketsOut += o.rtpPacketsOut;
-  rtpBytesOut += o.rtpBytesOut;
-  rtcpPacketsOut += o.rtcpPacketsOut;
-  rtcpBytesOut += o.rtcpBytesOut;
-  dropped += o.dropped;
-  return *this;
-}
-
 WebRtcTransport::WebRtcTransport(TransportParams params, Listener& listener, TimePoint now)
     : listener_(listener),
       ice_(std::move(params.local), std::move(params.remoteUfrag), now),
@@ -44,8 +26,8 @@ void WebRtcTransport::receive(std::span<uint8_t> buffer, std::size_t length, con
       dtls_.receive(packet, now);
       return;
     case PacketKind::Rtp:
-      if (!inbound_ || !ice_.knows(from)) break;
-      if (const std::size_t n = inbound_->unprotectRtp(buffer, length)) {
+      if (!srtp_ || !ice_.knows(from)) break;
+      if (const std::size_t n = srtp_->inbound.unprotectRtp(buffer, length)) {
         ++counters_.rtpPacketsIn;
         counters_.rtpBytesIn += length;
         listener_.onRtp(buffer, n);
@@ -54,8 +36,8 @@ void WebRtcTransport::receive(std::span<uint8_t> buffer, std::size_t length, con
       }
       return;
     case PacketKind::Rtcp:
-      if (!inbound_ || !ice_.knows(from)) break;
-      if (const std::size_t n = inbound_->unprotectRtcp(buffer, length)) {
+      if (!srtp_ || !ice_.knows(from)) break;
+      if (const std::size_t n = srtp_->inbound.unprotectRtcp(buffer, length)) {
         ++counters_.rtcpPacketsIn;
         counters_.rtcpBytesIn += length;
         listener_.onRtcp(buffer, n);
@@ -93,8 +75,9 @@ bool WebRtcTransport::sendRtcp(std::span<uint8_t> buffer, std::size_t length) {
 }
 
 bool WebRtcTransport::send(std::span<uint8_t> buffer, std::size_t length, bool rtcp) {
-  if (closed_ || !outbound_ || !ice_.selected()) return false;
-  const std::size_t n = rtcp ? outbound_->protectRtcp(buffer, length) : outbound_->protectRtp(buffer, length);
+  if (closed_ || !srtp_ || !ice_.selected()) return false;
+  const std::size_t n =
+      rtcp ? srtp_->outbound.protectRtcp(buffer, length) : srtp_->outbound.protectRtp(buffer, length);
   if (n == 0) {
     ++counters_.srtpEncryptFailures;
     return false;
@@ -132,9 +115,7 @@ void WebRtcTransport::onDtlsSend(std::span<const uint8_t> datagram) {
 }
 
 void WebRtcTransport::onDtlsConnected(const SrtpKeys& keys) {
-  inbound_ = std::make_unique<SrtpSession>(keys.profile, keys.remoteKeySalt, SrtpSession::Direction::Inbound);
-  outbound_ =
-      std::make_unique<SrtpSession>(keys.profile, keys.localKeySalt, SrtpSession::Direction::Outbound);
+  srtp_ = std::make_unique<SrtpPair>(keys);
   listener_.onTransportConnected();
 }
 

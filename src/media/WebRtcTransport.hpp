@@ -30,8 +30,6 @@ struct TransportCounters {
   uint64_t rtpPacketsOut = 0, rtpBytesOut = 0;
   uint64_t rtcpPacketsOut = 0, rtcpBytesOut = 0;
   uint64_t dropped = 0;  // before ICE/DTLS were ready, from an unchecked address, or unclassifiable
-
-  TransportCounters& operator+=(const TransportCounters& o);
 };
 
 struct TransportParams {
@@ -77,7 +75,7 @@ class WebRtcTransport final : private DtlsSession::Listener {
   // Closes (DTLS close_notify if connected) and tells the listener with `reason`.
   void close(const std::string& reason);
 
-  [[nodiscard]] bool connected() const { return outbound_ != nullptr; }
+  [[nodiscard]] bool connected() const { return srtp_ != nullptr; }
   [[nodiscard]] bool closed() const { return closed_; }
   [[nodiscard]] const IceLite& ice() const { return ice_; }
   [[nodiscard]] DtlsState dtlsState() const { return dtls_.state(); }
@@ -93,8 +91,7 @@ class WebRtcTransport final : private DtlsSession::Listener {
   Listener& listener_;
   IceLite ice_;
   DtlsSession dtls_;
-  std::unique_ptr<SrtpSession> inbound_;
-  std::unique_ptr<SrtpSession> outbound_;
+  std::unique_ptr<SrtpPair> srtp_;  // once DTLS is done
   TransportCounters counters_;
   bool closed_ = false;
 };
