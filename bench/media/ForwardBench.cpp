@@ -4,8 +4,6 @@
 // (tests/support/MediaPair.hpp); the socket send is not included (it is the same for any SFU).
 //
 // Usage: bench_forward [--packets N] [--rounds R]   Prints a table of medians.
-#include <srtp2/srtp.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "BareSrtp.hpp"
 #include "media/Router.hpp"
 #include "media/SdpOffer.hpp"
 #include "support/Fakes.hpp"
@@ -46,34 +45,19 @@ std::vector<uint8_t> packet(uint16_t seq, uint32_t ts) {
   return p;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 // ns per srtp_protect of a kPacketBytes packet with libsrtp alone (GCM, as browsers negotiate).
 double bareProtect(std::size_t packets) {
   std::vector<uint8_t> key(28, 9);
-  srtp_policy_t policy;
-  std::memset(&policy, 0, sizeof(policy));
-  srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtp);
-  srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtcp);
-  policy.ssrc.type = ssrc_any_outbound;
-  policy.key = key.data();
-  policy.window_size = kSrtpReplayWindow;
-  policy.allow_repeat_tx = 1;
-  srtp_t s = nullptr;
-  if (srtp_create(&s, &policy) != srtp_err_status_ok) std::exit(1);
+  const auto session = bench::bareGcmSession(ssrc_any_outbound, key);
   std::vector<uint8_t> buffer(kPacketBytes + kSrtpMaxOverhead);
   const auto t0 = Steady::now();
   for (std::size_t i = 0; i < packets; ++i) {
     const auto p = packet(static_cast<uint16_t>(i), static_cast<uint32_t>(i * 3000));
     std::memcpy(buffer.data(), p.data(), p.size());
     int n = static_cast<int>(p.size());
-    if (srtp_protect(s, buffer.data(), &n) != srtp_err_status_ok) std::exit(1);
+    if (srtp_protect(session.get(), buffer.data(), &n) != srtp_err_status_ok) std::exit(1);
   }
   const auto t1 = Steady::now();
-  srtp_dealloc(s);
   return std::chrono::duration<double, std::nano>(t1 - t0).count() / packets;
 }
 
@@ -82,10 +66,7 @@ double bareProtect(std::size_t packets) {
 int main(int argc, char** argv) {
   std::size_t packets = 3000;
   int rounds = 5;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--packets") == 0) packets = std::stoul(argv[i + 1]);
-    if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::stoi(argv[i + 1]);
-  }
+  bench::parseRunOptions(argc, argv, packets, rounds);
   std::printf(
       "Forwarding 1200-byte VP8 packets, one publisher to N subscribers, %zu packets x %d rounds, "
       "medians\n\n",
@@ -132,7 +113,7 @@ int main(int argc, char** argv) {
       forward.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() / (packets * n));
       bare.push_back(bareProtect(packets));
     }
-    const double f = median(forward), b = median(bare);
+    const double f = bench::median(forward), b = bench::median(bare);
     std::printf("| %zu | %.0f | %.0f | %+.0f |\n", n, f, b, f - b);
   }
   return 0;

@@ -8,8 +8,6 @@
 // (the replay window refuses a packet seen twice), prepared outside the timed loops.
 //
 // Usage: bench_srtp [--packets N] [--rounds R]   Prints a table of medians over R rounds.
-#include <srtp2/srtp.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -17,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "BareSrtp.hpp"
 #include "media/EchoHandler.hpp"
 #include "media/WebRtcClient.hpp"
 #include "media/WebRtcTransport.hpp"
@@ -45,11 +44,6 @@ std::vector<uint8_t> rtpPacket(uint16_t seq, uint32_t ts, std::size_t size) {
                             kBrowserSsrc & 0xFF};
   p.resize(size, 0x5A);
   return p;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 // A server transport and a client connected in memory; the client makes the wire packets.
@@ -109,32 +103,16 @@ struct Rig : WebRtcTransport::Listener, WebRtcClient::Listener {
 int main(int argc, char** argv) {
   std::size_t packets = 20000;
   int rounds = 7;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--packets") == 0) packets = std::stoul(argv[i + 1]);
-    if (std::strcmp(argv[i], "--rounds") == 0) rounds = std::stoi(argv[i + 1]);
-  }
+  roomgate::bench::parseRunOptions(argc, argv, packets, rounds);
   Rig rig;
   rig.connect();
 
   // libsrtp on its own: one inbound and one outbound session, GCM, as the engine's are.
   std::vector<uint8_t> key(28);
   for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(i * 13 + 5);
-  const auto makeSession = [&](srtp_ssrc_type_t type) {
-    srtp_policy_t policy;
-    std::memset(&policy, 0, sizeof(policy));
-    srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtp);
-    srtp_crypto_policy_set_aes_gcm_128_16_auth(&policy.rtcp);
-    policy.ssrc.type = type;
-    policy.key = key.data();
-    policy.window_size = kSrtpReplayWindow;
-    policy.allow_repeat_tx = 1;
-    srtp_t s = nullptr;
-    if (srtp_create(&s, &policy) != srtp_err_status_ok) std::exit(1);
-    return s;
-  };
-  srtp_t bareSender = makeSession(ssrc_any_outbound);  // plays the browser
-  srtp_t bareIn = makeSession(ssrc_any_inbound);
-  srtp_t bareOut = makeSession(ssrc_any_outbound);
+  const auto bareSender = roomgate::bench::bareGcmSession(ssrc_any_outbound, key);  // plays the browser
+  const auto bareIn = roomgate::bench::bareGcmSession(ssrc_any_inbound, key);
+  const auto bareOut = roomgate::bench::bareGcmSession(ssrc_any_outbound, key);
 
   std::printf("SRTP per packet (AEAD_AES_128_GCM), %zu packets x %d rounds, medians\n\n", packets, rounds);
   std::printf("| packet | libsrtp unprotect+protect | engine path | engine overhead |\n");
@@ -174,24 +152,21 @@ int main(int argc, char** argv) {
         auto p = rtpPacket(++seq, ts += 3000, size);
         std::memcpy(&slab[i * kSlot], p.data(), size);
         int n = static_cast<int>(size);
-        if (srtp_protect(bareSender, &slab[i * kSlot], &n) != srtp_err_status_ok) return 1;
+        if (srtp_protect(bareSender.get(), &slab[i * kSlot], &n) != srtp_err_status_ok) return 1;
         lengths[i] = static_cast<std::size_t>(n);
       }
       t0 = Clock::now();
       for (std::size_t i = 0; i < packets; ++i) {
         uint8_t* p = &slab[i * kSlot];
         int n = static_cast<int>(lengths[i]);
-        if (srtp_unprotect(bareIn, p, &n) != srtp_err_status_ok) return 1;
-        if (srtp_protect(bareOut, p, &n) != srtp_err_status_ok) return 1;
+        if (srtp_unprotect(bareIn.get(), p, &n) != srtp_err_status_ok) return 1;
+        if (srtp_protect(bareOut.get(), p, &n) != srtp_err_status_ok) return 1;
       }
       t1 = Clock::now();
       bare.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() / packets);
     }
-    const double b = median(bare), e = median(engine);
+    const double b = roomgate::bench::median(bare), e = roomgate::bench::median(engine);
     std::printf("| %zu B | %.0f ns | %.0f ns | %+.0f ns |\n", size, b, e, e - b);
   }
-  srtp_dealloc(bareSender);
-  srtp_dealloc(bareIn);
-  srtp_dealloc(bareOut);
   return 0;
 }
