@@ -13,6 +13,7 @@
 #include "media/EchoHandler.hpp"
 #include "media/MediaServer.hpp"
 #include "media/WebRtcClient.hpp"
+#include "support/RtpPackets.hpp"
 
 namespace roomgate::media {
 namespace {
@@ -66,23 +67,6 @@ class UdpClient : public WebRtcClient::Listener {
   WebRtcClient client_;
 };
 
-std::vector<uint8_t> rtpPacket(uint32_t ssrc, uint16_t seq) {
-  std::vector<uint8_t> p = {0x80,
-                            111,
-                            static_cast<uint8_t>(seq >> 8),
-                            static_cast<uint8_t>(seq),
-                            0,
-                            0,
-                            1,
-                            0,
-                            static_cast<uint8_t>(ssrc >> 24),
-                            static_cast<uint8_t>(ssrc >> 16),
-                            static_cast<uint8_t>(ssrc >> 8),
-                            static_cast<uint8_t>(ssrc)};
-  for (int i = 0; i < 160; ++i) p.push_back(static_cast<uint8_t>(i * seq));
-  return p;
-}
-
 TEST(MediaServerTest, EchoesRtpAndRtcpWithSwappedSsrcsToANativeClient) {
   const auto serverCert = DtlsCertificate::generate();
   const auto clientCert = DtlsCertificate::generate();
@@ -101,7 +85,7 @@ TEST(MediaServerTest, EchoesRtpAndRtcpWithSwappedSsrcsToANativeClient) {
   ASSERT_TRUE(udp.runUntil([&] { return udp.client().connected(); })) << "ICE + DTLS over loopback";
 
   for (uint16_t seq = 1; seq <= 20; ++seq) {
-    auto packet = rtpPacket(0xAAAA0001, seq);
+    auto packet = testing::rtpPacket(0xAAAA0001, seq, 160, 111);
     packet.resize(packet.size() + kSrtpMaxOverhead);
     ASSERT_TRUE(udp.client().sendRtp(packet, packet.size() - kSrtpMaxOverhead));
   }
@@ -113,7 +97,7 @@ TEST(MediaServerTest, EchoesRtpAndRtcpWithSwappedSsrcsToANativeClient) {
   ASSERT_TRUE(udp.runUntil([&] { return udp.rtp.size() == 20 && udp.rtcp.size() == 1; }));
   for (uint16_t seq = 1; seq <= 20; ++seq) {
     const auto& back = udp.rtp[seq - 1];
-    auto expected = rtpPacket(0xBBBB0001, seq);
+    auto expected = testing::rtpPacket(0xBBBB0001, seq, 160, 111);
     EXPECT_EQ(back, expected) << "seq " << seq;
   }
   const auto& report = udp.rtcp[0];

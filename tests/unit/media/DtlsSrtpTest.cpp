@@ -7,6 +7,7 @@
 
 #include "media/Dtls.hpp"
 #include "media/Srtp.hpp"
+#include "support/RtpPackets.hpp"
 
 namespace roomgate::media {
 namespace {
@@ -50,14 +51,6 @@ struct Pair {
   DtlsSession server{serverCert, DtlsRole::Server, clientCert->fingerprint(), serverEnd};
   DtlsSession client{clientCert, DtlsRole::Client, serverCert->fingerprint(), clientEnd};
 };
-
-std::vector<uint8_t> rtpPacket(uint16_t seq, std::size_t payload) {
-  std::vector<uint8_t> p = {
-      0x80, 96,  static_cast<uint8_t>(seq >> 8), static_cast<uint8_t>(seq), 0, 0, 0, 1, 0x11, 0x22,
-      0x33, 0x44};
-  for (std::size_t i = 0; i < payload; ++i) p.push_back(static_cast<uint8_t>(i));
-  return p;
-}
 
 TEST(DtlsTest, CertificateFingerprintIsSha256HexPairs) {
   const auto cert = DtlsCertificate::generate();
@@ -174,7 +167,7 @@ TEST_P(SrtpTest, ProtectedPacketsRoundTripAndTamperingIsRefused) {
   SrtpSession in(profile, key, SrtpSession::Direction::Inbound);
 
   for (std::size_t size : {100u, 1200u}) {
-    const auto plain = rtpPacket(static_cast<uint16_t>(size), size);
+    const auto plain = testing::rtpPacket(0x11223344, static_cast<uint16_t>(size), size);
     std::vector<uint8_t> buffer(plain.size() + kSrtpMaxOverhead);
     std::copy(plain.begin(), plain.end(), buffer.begin());
     const std::size_t sealed = out.protectRtp(buffer, plain.size());
@@ -209,7 +202,7 @@ TEST_P(SrtpTest, ProtectRefusesWithoutRoomForTheTrailer) {
   const SrtpProfile profile = GetParam();
   std::vector<uint8_t> key(profile == SrtpProfile::AeadAes128Gcm ? 28 : 30, 3);
   SrtpSession out(profile, key, SrtpSession::Direction::Outbound);
-  auto packet = rtpPacket(1, 50);
+  auto packet = testing::rtpPacket(0x11223344, 1, 50);
   EXPECT_EQ(out.protectRtp(packet, packet.size()), 0u);
   SrtpSession in(profile, key, SrtpSession::Direction::Inbound);
   std::vector<uint8_t> tiny = {0x80, 96, 0};
@@ -227,7 +220,7 @@ TEST(DtlsSrtpTest, KeysFromAHandshakeProtectBothWays) {
   SrtpSession serverIn(sk.profile, sk.remoteKeySalt, SrtpSession::Direction::Inbound);
   SrtpSession serverOut(sk.profile, sk.localKeySalt, SrtpSession::Direction::Outbound);
   SrtpSession clientIn(ck.profile, ck.remoteKeySalt, SrtpSession::Direction::Inbound);
-  const auto plain = rtpPacket(7, 300);
+  const auto plain = testing::rtpPacket(0x11223344, 7, 300);
   std::vector<uint8_t> buffer(plain.size() + kSrtpMaxOverhead);
   std::copy(plain.begin(), plain.end(), buffer.begin());
   std::size_t n = clientOut.protectRtp(buffer, plain.size());

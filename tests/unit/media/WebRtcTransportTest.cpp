@@ -7,12 +7,14 @@
 #include "media/Stun.hpp"
 #include "media/WebRtcClient.hpp"
 #include "media/WebRtcTransport.hpp"
+#include "support/RtpPackets.hpp"
 
 namespace roomgate::media {
 namespace {
 
 using TimePoint = std::chrono::steady_clock::time_point;
 using std::chrono::seconds;
+using testing::rtpPacket;
 
 const Endpoint kBrowser = *Endpoint::fromText("192.0.2.10", 50000);
 const Endpoint kStranger = *Endpoint::fromText("198.51.100.7", 40000);
@@ -50,23 +52,6 @@ struct ClientSide : WebRtcClient::Listener {
     rtp.emplace_back(b.begin(), b.begin() + n);
   }
 };
-
-std::vector<uint8_t> rtpPacket(uint32_t ssrc, uint16_t seq, std::size_t payload) {
-  std::vector<uint8_t> p = {0x80,
-                            96,
-                            static_cast<uint8_t>(seq >> 8),
-                            static_cast<uint8_t>(seq),
-                            0,
-                            0,
-                            0,
-                            9,
-                            static_cast<uint8_t>(ssrc >> 24),
-                            static_cast<uint8_t>(ssrc >> 16),
-                            static_cast<uint8_t>(ssrc >> 8),
-                            static_cast<uint8_t>(ssrc)};
-  for (std::size_t i = 0; i < payload; ++i) p.push_back(static_cast<uint8_t>(i ^ seq));
-  return p;
-}
 
 class TransportTest : public ::testing::Test {
  protected:
