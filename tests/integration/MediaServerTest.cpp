@@ -56,6 +56,19 @@ TEST(MediaServerTest, EchoesRtpAndRtcpWithSwappedSsrcsToANativeClient) {
             (std::vector<uint8_t>{0xBB, 0xBB, 0x00, 0x01, 0xAA, 0xAA, 0x00, 0x01}));
   EXPECT_EQ(udp.client().decryptFailures(), 0u);
   EXPECT_EQ(server.stats().transportsOpen.load(), 1u);
+
+  // The totals move while the transport is open (folded in at every media tick), not only when it closes.
+  const auto& stats = server.stats();
+  EXPECT_TRUE(udp.runUntil(
+      [&] {
+        return stats.rtpPacketsIn.load() == 20 && stats.rtpPacketsOut.load() == 20 &&
+               stats.rtcpPacketsIn.load() == 1 && stats.rtcpPacketsOut.load() == 1;
+      },
+      std::chrono::seconds(2)))
+      << stats.rtpPacketsIn.load() << " in, " << stats.rtpPacketsOut.load() << " out";
+  EXPECT_GT(stats.rtpBytesIn.load(), 20u * 12);
+  EXPECT_GT(stats.rtpBytesOut.load(), 20u * 12);
+  EXPECT_EQ(stats.srtpDecryptFailures.load(), 0u);
 }
 
 TEST(MediaServerTest, DatagramsFromNoTransportAreDroppedAndCounted) {
