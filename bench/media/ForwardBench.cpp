@@ -1,15 +1,18 @@
 // CPU per forwarded packet: one publisher's 1200-byte video packets fanned out by media::Router to N
-// subscribers (each: rewrite, retransmission copy, SRTP protect, hand to the socket layer), beside the bare
-// cost of libsrtp's srtp_protect for the same packets, in one run. Transports are connected in memory
-// (tests/support/MediaPair.hpp); the socket send is not included (it is the same for any SFU).
+// subscribers (once: the track's retransmission copy; each: rewrite, SRTP protect, hand to the socket layer),
+// beside the bare cost of libsrtp's srtp_protect for the same packets, in one run. Transports are connected
+// in memory (tests/support/MediaPair.hpp); the socket send is not included (it is the same for any SFU).
+// Then the memory the Router holds for the track and per subscription (Router::memoryUse: sizeof plus
+// preallocated buffers), and what that makes for a group room where everyone publishes one video track.
 //
-// Usage: bench_forward [--packets N] [--rounds R]   Prints a table of medians.
+// Usage: bench_forward [--packets N] [--rounds R]   Prints a table of medians, then one of bytes.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "BareSrtp.hpp"
@@ -73,6 +76,7 @@ int main(int argc, char** argv) {
       packets, rounds);
   std::printf("| N | ns per forwarded packet | bare srtp_protect | overhead above the crypto |\n");
   std::printf("| ---: | ---: | ---: | ---: |\n");
+  std::vector<std::pair<std::size_t, Router::MemoryUse>> memory;
   for (const std::size_t n :
        {std::size_t{1}, std::size_t{5}, std::size_t{10}, std::size_t{25}, std::size_t{50}}) {
     testing::FakeRandom random;
@@ -97,6 +101,7 @@ int main(int argc, char** argv) {
            sdp::subscriberCodecs(sdp::MediaKind::kVideo), sdp::subscriberExtensions(sdp::MediaKind::kVideo)},
           {});
     }
+    memory.emplace_back(n, router.memoryUse());
     std::vector<double> forward, bare;
     uint16_t seq = 0;
     std::vector<uint8_t> buffer(1500 + kSrtpMaxOverhead);
@@ -115,6 +120,16 @@ int main(int argc, char** argv) {
     }
     const double f = bench::median(forward), b = bench::median(bare);
     std::printf("| %zu | %.0f | %.0f | %+.0f |\n", n, f, b, f - b);
+  }
+  std::printf(
+      "\nMemory held by the Router (sizeof plus preallocated buffers), one video track to N subscribers\n\n");
+  std::printf("| N | bytes per track | bytes per subscription | N-person room, everyone publishing |\n");
+  std::printf("| ---: | ---: | ---: | ---: |\n");
+  for (const auto& [n, m] : memory) {
+    const std::size_t perOut = m.subscriptions / n;
+    // N tracks, each to the N - 1 others.
+    std::printf("| %zu | %zu | %zu | %.1f MB |\n", n, m.tracks, perOut,
+                static_cast<double>(n * m.tracks + n * (n - 1) * perOut) / 1e6);
   }
   return 0;
 }
