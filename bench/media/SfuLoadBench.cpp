@@ -85,6 +85,12 @@ double seconds(Clock::duration d) {
   return std::chrono::duration<double>(d).count();
 }
 
+// `prefix` then `n` (not "literal" + std::string: GCC 12 warns falsely about it at -O3, -Wrestrict).
+template <typename Number>
+std::string named(const char* prefix, Number n) {
+  return std::string(prefix).append(std::to_string(n));
+}
+
 uint64_t lcg(uint64_t& state) {
   state = state * 6364136223846793005ull + 1442695040888963407ull;
   return state >> 33;
@@ -419,6 +425,15 @@ double threadCpuSeconds(clockid_t clock) {
   return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
 }
 
+// Seconds thread `tid` of this process was runnable but waiting for a CPU (schedstat's second field): the
+// machine's other load taking the media thread's core.
+double runQueueSeconds(pid_t tid) {
+  std::ifstream in(named("/proc/self/task/", tid).append("/schedstat"));
+  uint64_t running = 0, waiting = 0;
+  in >> running >> waiting;
+  return static_cast<double>(waiting) / 1e9;
+}
+
 // Datagrams the kernel dropped per local UDP port (the socket buffer was full): /proc/net/udp, "drops".
 std::map<uint16_t, uint64_t> udpDrops() {
   std::map<uint16_t, uint64_t> drops;
@@ -441,7 +456,7 @@ std::map<uint16_t, uint64_t> udpDrops() {
 
 struct Snapshot {
   Clock::time_point at;
-  double mediaCpu = 0, botCpu = 0;
+  double mediaCpu = 0, botCpu = 0, mediaWait = 0;
   uint64_t forwarded = 0;
   uint64_t serverDrops = 0, botDrops = 0;
   std::vector<std::vector<StreamCount>> streams;  // by subscriber
@@ -450,14 +465,14 @@ struct Snapshot {
 };
 
 struct Window {
-  double forwardedPps = 0, receivedPps = 0, mbps = 0, mediaCpu = 0, botCpu = 0, lossPct = 0, worstPct = 0,
-         usPerPacket = 0;
+  double forwardedPps = 0, receivedPps = 0, mbps = 0, mediaCpu = 0, mediaWait = 0, botCpu = 0, lossPct = 0,
+         worstPct = 0, usPerPacket = 0;
   uint64_t serverDrops = 0, botDrops = 0, silent = 0;
 };
 
 struct Options {
   int publishers = 4;
-  std::vector<int> subscribers = {5, 10, 20, 40, 60, 80, 100, 125, 150, 175, 200, 250, 300, 400, 500};
+  std::vector<int> subscribers = {10, 20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 250, 300, 400, 500};
   double window = 5, warmup = 2;
   int windows = 3;
   int serverCpu = 0, botCpu = 1;
@@ -527,16 +542,16 @@ class Bench {
              [](const std::string&, const std::string& sid, TransportRole, const std::string& why) {
                std::fprintf(stderr, "transport of %s closed: %s\n", sid.c_str(), why.c_str());
              }) {
-    // The media thread's CPU clock, and its CPU.
-    std::promise<clockid_t> clock;
+    // The media thread's CPU clock and thread id, and its CPU.
+    std::promise<std::pair<clockid_t, pid_t>> media;
     const int cpu = o_.serverCpu;
-    server_.post([&clock, cpu] {
+    server_.post([&media, cpu] {
       pinTo(cpu);
       clockid_t c{};
       pthread_getcpuclockid(pthread_self(), &c);
-      clock.set_value(c);
+      media.set_value({c, gettid()});
     });
-    mediaClock_ = clock.get_future().get();
+    std::tie(mediaClock_, mediaTid_) = media.get_future().get();
     pinTo(o_.botCpu);
     pthread_getcpuclockid(pthread_self(), &botClock_);
   }
@@ -550,10 +565,11 @@ class Bench {
     for (int p = 0; p < o_.publishers; ++p) addPublisher(p);
     if (!connectAll()) return 1;
     std::printf(
-        "| subscribers | streams | forwarded pkt/s | received Mbit/s | media thread CPU %% | loss %% "
+        "| subscribers | streams | forwarded pkt/s | received Mbit/s | media thread CPU %% | media thread "
+        "waiting for a CPU %% | loss %% "
         "(worst subscriber) | µs media CPU per forwarded pkt | bot thread CPU %% | kernel drops "
         "server / bots |\n");
-    std::printf("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    std::printf("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     std::fflush(stdout);
     int failures = 0;
     int best = -1;
@@ -575,11 +591,11 @@ class Bench {
       }
       const Window m = medians(windows);
       const int streams = target * 2 * o_.publishers;
-      std::printf("| %d | %d | %.0f | %.0f | %.1f | %.2f (%.2f) | %.2f | %.1f | %" PRIu64 " / %" PRIu64
+      std::printf("| %d | %d | %.0f | %.0f | %.1f | %.1f | %.2f (%.2f) | %.2f | %.1f | %" PRIu64 " / %" PRIu64
                   "%s |\n",
-                  target, streams, m.forwardedPps, m.mbps, m.mediaCpu * 100, m.lossPct, m.worstPct,
-                  m.usPerPacket, m.botCpu * 100, m.serverDrops, m.botDrops,
-                  m.silent ? (" (" + std::to_string(m.silent) + " silent streams)").c_str() : "");
+                  target, streams, m.forwardedPps, m.mbps, m.mediaCpu * 100, m.mediaWait * 100, m.lossPct,
+                  m.worstPct, m.usPerPacket, m.botCpu * 100, m.serverDrops, m.botDrops,
+                  m.silent ? named(" (", m.silent).append(" silent streams)").c_str() : "");
       std::fflush(stdout);
       if (m.lossPct < 1.0 && m.silent == 0) {
         best = target;
@@ -616,18 +632,20 @@ class Bench {
 
  private:
   std::pair<ClientParams, TransportParams> credentials(const std::string& name) {
-    const IceCredentials server{"s" + name, "server-pwd-" + name + "-0123456789abcdef"};
-    const IceCredentials client{"c" + name, "client-pwd-" + name + "-0123456789abcdef"};
+    const IceCredentials server{std::string("s").append(name),
+                                std::string("server-pwd-").append(name).append("-0123456789abcdef")};
+    const IceCredentials client{std::string("c").append(name),
+                                std::string("client-pwd-").append(name).append("-0123456789abcdef")};
     return {ClientParams{client, server, serverCert_->fingerprint(), clientCert_, randomU32(random_) + 1ull},
             TransportParams{server, client.ufrag, clientCert_->fingerprint(), nullptr}};
   }
 
   static std::string trackId(int publisher, bool video) {
-    return "p" + std::to_string(publisher) + (video ? ":video" : ":audio");
+    return named("p", publisher).append(video ? ":video" : ":audio");
   }
 
   void addPublisher(int index) {
-    const std::string sid = "p" + std::to_string(index);
+    const std::string sid = named("p", index);
     auto [client, transport] = credentials(sid + "xxxx");
     const auto videoSsrc = 0x1000 + 2 * static_cast<uint32_t>(index), audioSsrc = videoSsrc + 0x100;
     sdp::Codec vp8{sdp::kOfferVp8Pt, "VP8", 90000,
@@ -660,7 +678,7 @@ class Bench {
   }
 
   void addSubscriber() {
-    const std::string sid = "s" + std::to_string(subscribers_.size());
+    const std::string sid = named("s", subscribers_.size());
     auto [client, transport] = credentials(sid + "xxxx");
     sfu_.openSubscriber(kRoom, sid, transport);
     for (std::size_t t = 0; t < tracks_.size(); ++t) {
@@ -690,6 +708,7 @@ class Bench {
     Snapshot s;
     s.at = Clock::now();
     s.mediaCpu = threadCpuSeconds(mediaClock_);
+    s.mediaWait = runQueueSeconds(mediaTid_);
     s.botCpu = threadCpuSeconds(botClock_);
     s.forwarded = sfu_.stats().packetsForwarded.load(std::memory_order_relaxed);
     const auto drops = udpDrops();
@@ -738,6 +757,7 @@ class Bench {
     const uint64_t forwarded = b.forwarded - a.forwarded;
     w.forwardedPps = static_cast<double>(forwarded) / wall;
     w.mediaCpu = (b.mediaCpu - a.mediaCpu) / wall;
+    w.mediaWait = (b.mediaWait - a.mediaWait) / wall;
     w.botCpu = (b.botCpu - a.botCpu) / wall;
     w.usPerPacket = forwarded ? (b.mediaCpu - a.mediaCpu) * 1e6 / static_cast<double>(forwarded) : 0;
     w.serverDrops = b.serverDrops - a.serverDrops;
@@ -756,6 +776,7 @@ class Bench {
     m.receivedPps = med(&Window::receivedPps);
     m.mbps = med(&Window::mbps);
     m.mediaCpu = med(&Window::mediaCpu);
+    m.mediaWait = med(&Window::mediaWait);
     m.botCpu = med(&Window::botCpu);
     m.lossPct = med(&Window::lossPct);
     m.worstPct = med(&Window::worstPct);
@@ -773,6 +794,7 @@ class Bench {
   MediaServer server_;
   Sfu sfu_;
   clockid_t mediaClock_{}, botClock_{};
+  pid_t mediaTid_ = 0;
   BotLoop loop_;
   std::vector<std::unique_ptr<Publisher>> publishers_;
   std::vector<std::unique_ptr<Subscriber>> subscribers_;
