@@ -32,6 +32,7 @@
 #include <ctime>
 #include <fstream>
 #include <future>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -434,6 +435,19 @@ double runQueueSeconds(pid_t tid) {
   return static_cast<double>(waiting) / 1e9;
 }
 
+// Thread `tid`'s CPU time in the kernel and in user space, in clock ticks (/proc/self/task/TID/stat,
+// fields 15 and 14): the kernel's share is mostly the socket calls.
+std::pair<uint64_t, uint64_t> kernelAndUserTicks(pid_t tid) {
+  std::ifstream in(named("/proc/self/task/", tid).append("/stat"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(text.substr(text.rfind(')') + 2));  // after "pid (comm) "
+  std::string field;
+  for (int i = 3; i < 14; ++i) fields >> field;  // state .. cmajflt
+  uint64_t user = 0, kernel = 0;
+  fields >> user >> kernel;
+  return {kernel, user};
+}
+
 // Datagrams the kernel dropped per local UDP port (the socket buffer was full): /proc/net/udp, "drops".
 std::map<uint16_t, uint64_t> udpDrops() {
   std::map<uint16_t, uint64_t> drops;
@@ -457,6 +471,7 @@ std::map<uint16_t, uint64_t> udpDrops() {
 struct Snapshot {
   Clock::time_point at;
   double mediaCpu = 0, botCpu = 0, mediaWait = 0;
+  std::pair<uint64_t, uint64_t> mediaTicks;  // kernel, user
   uint64_t forwarded = 0;
   uint64_t serverDrops = 0, botDrops = 0;
   std::vector<std::vector<StreamCount>> streams;  // by subscriber
@@ -465,8 +480,8 @@ struct Snapshot {
 };
 
 struct Window {
-  double forwardedPps = 0, receivedPps = 0, mbps = 0, mediaCpu = 0, mediaWait = 0, botCpu = 0, lossPct = 0,
-         worstPct = 0, usPerPacket = 0;
+  double forwardedPps = 0, receivedPps = 0, mbps = 0, mediaCpu = 0, mediaWait = 0, mediaKernel = 0,
+         botCpu = 0, lossPct = 0, worstPct = 0, usPerPacket = 0;
   uint64_t serverDrops = 0, botDrops = 0, silent = 0;
 };
 
@@ -565,11 +580,10 @@ class Bench {
     for (int p = 0; p < o_.publishers; ++p) addPublisher(p);
     if (!connectAll()) return 1;
     std::printf(
-        "| subscribers | streams | forwarded pkt/s | received Mbit/s | media thread CPU %% | media thread "
-        "waiting for a CPU %% | loss %% "
-        "(worst subscriber) | µs media CPU per forwarded pkt | bot thread CPU %% | kernel drops "
-        "server / bots |\n");
-    std::printf("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        "| subscribers | streams | forwarded pkt/s | received Mbit/s | media thread CPU %% | of which "
+        "kernel %% | media thread waiting for a CPU %% | loss %% (worst subscriber) | µs media CPU per "
+        "forwarded pkt | bot thread CPU %% | kernel drops server / bots |\n");
+    std::printf("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     std::fflush(stdout);
     int failures = 0;
     int best = -1;
@@ -591,11 +605,11 @@ class Bench {
       }
       const Window m = medians(windows);
       const int streams = target * 2 * o_.publishers;
-      std::printf("| %d | %d | %.0f | %.0f | %.1f | %.1f | %.2f (%.2f) | %.2f | %.1f | %" PRIu64 " / %" PRIu64
-                  "%s |\n",
-                  target, streams, m.forwardedPps, m.mbps, m.mediaCpu * 100, m.mediaWait * 100, m.lossPct,
-                  m.worstPct, m.usPerPacket, m.botCpu * 100, m.serverDrops, m.botDrops,
-                  m.silent ? named(" (", m.silent).append(" silent streams)").c_str() : "");
+      std::printf("| %d | %d | %.0f | %.0f | %.1f | %.0f | %.1f | %.2f (%.2f) | %.2f | %.1f | %" PRIu64
+                  " / %" PRIu64 "%s |\n",
+                  target, streams, m.forwardedPps, m.mbps, m.mediaCpu * 100, m.mediaKernel * 100,
+                  m.mediaWait * 100, m.lossPct, m.worstPct, m.usPerPacket, m.botCpu * 100, m.serverDrops,
+                  m.botDrops, m.silent ? named(" (", m.silent).append(" silent streams)").c_str() : "");
       std::fflush(stdout);
       if (m.lossPct < 1.0 && m.silent == 0) {
         best = target;
@@ -709,6 +723,7 @@ class Bench {
     s.at = Clock::now();
     s.mediaCpu = threadCpuSeconds(mediaClock_);
     s.mediaWait = runQueueSeconds(mediaTid_);
+    s.mediaTicks = kernelAndUserTicks(mediaTid_);
     s.botCpu = threadCpuSeconds(botClock_);
     s.forwarded = sfu_.stats().packetsForwarded.load(std::memory_order_relaxed);
     const auto drops = udpDrops();
@@ -758,6 +773,9 @@ class Bench {
     w.forwardedPps = static_cast<double>(forwarded) / wall;
     w.mediaCpu = (b.mediaCpu - a.mediaCpu) / wall;
     w.mediaWait = (b.mediaWait - a.mediaWait) / wall;
+    const uint64_t kernel = b.mediaTicks.first - a.mediaTicks.first,
+                   user = b.mediaTicks.second - a.mediaTicks.second;
+    w.mediaKernel = kernel + user ? static_cast<double>(kernel) / static_cast<double>(kernel + user) : 0;
     w.botCpu = (b.botCpu - a.botCpu) / wall;
     w.usPerPacket = forwarded ? (b.mediaCpu - a.mediaCpu) * 1e6 / static_cast<double>(forwarded) : 0;
     w.serverDrops = b.serverDrops - a.serverDrops;
@@ -777,6 +795,7 @@ class Bench {
     m.mbps = med(&Window::mbps);
     m.mediaCpu = med(&Window::mediaCpu);
     m.mediaWait = med(&Window::mediaWait);
+    m.mediaKernel = med(&Window::mediaKernel);
     m.botCpu = med(&Window::botCpu);
     m.lossPct = med(&Window::lossPct);
     m.worstPct = med(&Window::worstPct);
