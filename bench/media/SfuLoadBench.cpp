@@ -553,7 +553,7 @@ class Bench {
         serverCert_(DtlsCertificate::generate()),
         clientCert_(DtlsCertificate::generate()),
         server_({"127.0.0.1", 0, ""}, serverCert_),
-        sfu_(server_, random_,
+        sfu_(server_, sfuRandom_,
              [](const std::string&, const std::string& sid, TransportRole, const std::string& why) {
                std::fprintf(stderr, "transport of %s closed: %s\n", sid.c_str(), why.c_str());
              }) {
@@ -808,7 +808,8 @@ class Bench {
 
   static constexpr const char* kRoom = "bench";
   Options o_;
-  OpenSslRandom random_;
+  OpenSslRandom random_;     // the bots' (this thread's)
+  OpenSslRandom sfuRandom_;  // the Sfu's (the media thread's)
   std::shared_ptr<const DtlsCertificate> serverCert_, clientCert_;
   MediaServer server_;
   Sfu sfu_;
