@@ -487,7 +487,8 @@ struct Window {
 
 struct Options {
   int publishers = 4;
-  std::vector<int> subscribers = {10, 20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 250, 300, 400, 500};
+  std::vector<int> subscribers = {10,  20,  30,  40,  50,  60,  70,  80,  90,
+                                  100, 120, 140, 160, 200, 250, 300, 400, 500};
   double window = 5, warmup = 2;
   int windows = 3;
   int serverCpu = 0, botCpu = 1;
@@ -570,6 +571,18 @@ class Bench {
     pinTo(o_.botCpu);
     pthread_getcpuclockid(pthread_self(), &botClock_);
   }
+
+  // Everyone leaves before the Sfu goes: a handler running on the media thread while the Sfu's state is
+  // destroyed here would use a freed router.
+  ~Bench() {
+    for (std::size_t i = 0; i < publishers_.size(); ++i) sfu_.leave(kRoom, named("p", i));
+    for (std::size_t i = 0; i < subscribers_.size(); ++i) sfu_.leave(kRoom, named("s", i));
+    std::promise<void> done;
+    server_.post([&done] { done.set_value(); });
+    done.get_future().wait();
+  }
+  Bench(const Bench&) = delete;
+  Bench& operator=(const Bench&) = delete;
 
   int run() {
     std::printf(
