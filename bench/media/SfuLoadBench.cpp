@@ -600,6 +600,7 @@ class Bench {
     std::fflush(stdout);
     int failures = 0;
     int best = -1;
+    uint64_t failedWhilePassing = 0;  // SRTP failures up to the last step under 1% loss
     Window bestWindow;
     for (const int target : o_.subscribers) {
       if (target + o_.publishers > static_cast<int>(kMaxTransports)) break;
@@ -627,22 +628,24 @@ class Bench {
       if (m.lossPct < 1.0 && m.silent == 0) {
         best = target;
         bestWindow = m;
+        failedWhilePassing = decryptFailures();
       } else if (++failures >= o_.stopAfterFailures) {
         break;
       }
     }
-    uint64_t decrypted = 0, counted = 0, failed = 0;
+    uint64_t decrypted = 0, counted = 0;
     for (const auto& s : subscribers_) {
       decrypted += s->decrypted;
       counted += s->counted;
-      failed += s->client().decryptFailures();
     }
+    // Failures past the limit come with the overload (packets far out of order); before it there are none.
+    const uint64_t failed = decryptFailures();
     std::printf("\nSRTP check: %" PRIu64 " of %" PRIu64 " received packets decrypted (1 in %" PRIu64
-                "), %" PRIu64 " failed\n",
-                decrypted, counted, kDecryptSampleEvery, failed);
+                "), %" PRIu64 " failed, %" PRIu64 " of them in steps under 1%% loss\n",
+                decrypted, counted, kDecryptSampleEvery, failed, failedWhilePassing);
     if (best < 0) {
       std::printf("no step stayed under 1%% loss\n");
-      return failed ? 1 : 0;
+      return 1;
     }
     const int streams = best * 2 * o_.publishers;
     std::printf(
@@ -654,10 +657,16 @@ class Bench {
                   streams / bestWindow.mediaCpu, streams, bestWindow.mediaCpu);
     else
       std::printf("forwarded streams per core: %d (the media thread was saturated)\n", streams);
-    return failed ? 1 : 0;
+    return failedWhilePassing ? 1 : 0;
   }
 
  private:
+  uint64_t decryptFailures() const {
+    uint64_t n = 0;
+    for (const auto& s : subscribers_) n += s->client().decryptFailures();
+    return n;
+  }
+
   std::pair<ClientParams, TransportParams> credentials(const std::string& name) {
     const IceCredentials server{std::string("s").append(name),
                                 std::string("server-pwd-").append(name).append("-0123456789abcdef")};
