@@ -4,14 +4,16 @@
 // VP8 video track (30 fps, 1.5 Mbit/s, a key frame every 3 s, paced) and an Opus-shaped audio track
 // (50 packets/s), and S subscribers that each receive every track. S grows step by step; at each step
 // the server's media thread CPU, the forwarded packets and the loss seen by the subscribers are measured
-// over a few windows. The answer is the largest step whose median loss stays under 1%.
+// over a few windows. The answer is the largest step whose loss, pooled over its windows, stays under 1%.
 //
 // The bots run on one thread (epoll, recvmmsg) pinned to another CPU than the media thread. Subscribers
-// count packets and detect loss from the RTP sequence numbers, which SRTP leaves in the clear; one packet
+// count packets and detect loss from the RTP sequence numbers, which SRTP leaves in the clear, and from what
+// the publishers sent (the server's sequence rewriting closes up long gaps); one packet
 // in kDecryptSampleEvery goes through the client's SRTP for real, to prove the stream is what it claims.
 //
 // Usage: bench_sfu_load [--publishers P] [--subscribers S1,S2,...] [--window SECONDS] [--windows N]
-//                       [--warmup SECONDS] [--server-cpu C] [--bot-cpu C] [--quick]
+//                       [--warmup SECONDS] [--server-cpu C] [--bot-cpu C] [--stop-after N] [--quick]
+// Results and how to read them: docs/BENCHMARKS.md, "Media: forwarded streams per core".
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
