@@ -1,0 +1,107 @@
+// Browser tests through a lossy link: a guest's Chromium runs in a network namespace of the test's own,
+// joined to the server by a veth pair that drops 5 % of the packets each way (lib/netns.mjs: netem, or
+// iptables statistic where the kernel has no netem). The server listens on the root side of the pair.
+// Run as root: node --test tests/e2e/group-loss.test.mjs   (ROOMGATE_BINARY overrides <repo>/build/roomgate)
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { assertNoProblems, eventually, joinAsGuest, launchBrowser, sleep, statsByIdentity } from './lib/browser.mjs';
+import { startLossyNamespace } from './lib/netns.mjs';
+import { startServer } from './lib/server.mjs';
+
+const LOSS_PERCENT = 5;
+// How long media runs through the lossy link before the figures are read.
+const RUN_MS = 15_000;
+
+// Runs in every page before its scripts: keeps the page's RTCPeerConnections, so the test can read the
+// browser's own receive statistics (packets lost, NACKs sent) whatever the page shows.
+function keepPeerConnections() {
+  const Native = window.RTCPeerConnection;
+  const all = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      all.push(this);
+    }
+  };
+  window.__peerConnections = all;
+}
+
+// The page's inbound-rtp figures, summed over its connections: {audio, video}, each
+// {packetsReceived, packetsLost, nackCount, framesDecoded}.
+async function inbound(page) {
+  return page.evaluate(async () => {
+    const sum = { audio: { packetsReceived: 0, packetsLost: 0, nackCount: 0, framesDecoded: 0 } };
+    sum.video = { ...sum.audio };
+    for (const pc of window.__peerConnections ?? []) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s) => {
+        if (s.type !== 'inbound-rtp' || !sum[s.kind]) return;
+        for (const key of Object.keys(sum[s.kind])) sum[s.kind][key] += Math.max(0, s[key] ?? 0);
+      });
+    }
+    return sum;
+  });
+}
+
+/**
+ * The lossy namespace, a server on its root-side address, and two browsers: `inside` (in the
+ * namespace, behind the loss) and `outside` (root namespace, lossless). All stopped after test `t`,
+ * the namespace last, whatever failed.
+ */
+async function lossySetup(t) {
+  const parts = {};
+  t.after(async () => {
+    await parts.inside?.close().catch(() => {});
+    await parts.outside?.close().catch(() => {});
+    await parts.server?.stop().catch(() => {});
+    await parts.net?.stop();
+  });
+  parts.net = await startLossyNamespace({ lossPercent: LOSS_PERCENT });
+  t.diagnostic(`namespace ${parts.net.name}: ${parts.net.nsIp} <-> ${parts.net.hostIp}, ${LOSS_PERCENT} % loss each way by ${parts.net.method}`);
+  parts.server = await startServer({ host: parts.net.hostIp });
+  // The page is served from http://<veth address>, not localhost: getUserMedia needs it marked secure.
+  // Neither browser is on loopback: the one inside has the veth address, the one outside eth0's and the veth's.
+  const options = { loopback: false, secureOrigins: [parts.server.baseUrl] };
+  parts.inside = await launchBrowser({ ...options, executablePath: parts.net.chromiumLauncher });
+  parts.outside = await launchBrowser(options);
+  return parts;
+}
+
+/** The sum of the samples of counter `name` (any labels) in Prometheus text, or null if it is absent. */
+function counter(text, name) {
+  let total = null;
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (match && match[1] === name) total = (total ?? 0) + Number(match[3]);
+  }
+  return total;
+}
+
+test('the link is lossy: the connection check from inside the namespace loses packets and keeps decoding', async (t) => {
+  const { net, server, inside } = await lossySetup(t);
+  // The guest is in the namespace: even the passcode flow goes through the lossy link.
+  const guest = await joinAsGuest(inside, server, 'mabel', { joined: false, initScript: keepPeerConnections });
+  t.after(() => guest.close());
+  const page = await guest.context.newPage();
+  const problems = { dialogs: [], errors: [], csp: [] };
+  page.on('pageerror', (e) => problems.errors.push(e.message));
+  await page.goto(`${server.baseUrl}/echo`);
+  const stat = (id) => page.locator(`#${id}`).getAttribute('data-value');
+  await eventually(async () => (await stat('stat-state')) === 'connected', { timeoutMs: 20_000, message: 'the check connects through the lossy link' });
+  assert.match(server.logs(), new RegExp(`media: transport echo:mabel connected`));
+
+  const first = await eventually(async () => {
+    const s = await inbound(page);
+    return s.video.framesDecoded > 10 && s.audio.packetsReceived > 10 && s;
+  }, { timeoutMs: 20_000, message: 'echoed video decodes and echoed audio arrives' });
+  await sleep(RUN_MS / 2);
+  const last = await inbound(page);
+  t.diagnostic(`echo through the lossy link: ${JSON.stringify(last)}`);
+  assert.ok(last.video.framesDecoded > first.video.framesDecoded, `video keeps decoding: ${first.video.framesDecoded} -> ${last.video.framesDecoded}`);
+  assert.ok(last.audio.packetsReceived > first.audio.packetsReceived, `audio keeps arriving: ${first.audio.packetsReceived} -> ${last.audio.packetsReceived}`);
+  // Audio has no retransmissions: what the link dropped shows as lost.
+  const lost = last.audio.packetsLost + last.video.packetsLost;
+  assert.ok(lost > 0, `packets are lost on the way: ${JSON.stringify(last)}`);
+  assertNoProblems({ problems, name: 'the echo page' });
+});
