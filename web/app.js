@@ -380,11 +380,18 @@ function toggleCamera() {
 
 // For tests and diagnostics: window.roomgate.stats() resolves to {[sid]: {identity, framesDecoded,
 // audioPacketsReceived, connectionState, localCandidateType, remoteCandidateType}} of every other
-// participant; participants() is everyone in the room, yourself first; sid() is your participant SID.
+// participant; participants() is everyone in the room, yourself first; sid() is your participant SID;
+// roomType() the room's type. Group rooms: receiving() the SIDs whose tracks the SFU sends us now,
+// sections() the m= sections of our subscriber connection, goneAt(sid) when (Date.now()) the server's
+// offer took sid's tracks away.
 window.roomgate = {
   stats: async () => (state.call ? state.call.stats() : {}),
   participants: () => (state.call ? state.call.participants() : []),
   sid: () => state.call?.self?.sid ?? null,
+  roomType: () => state.call?.room?.type ?? null,
+  receiving: () => state.call?.sfu?.receiving() ?? null,
+  sections: () => state.call?.sfu?.subscriber?.getTransceivers().length ?? null,
+  goneAt: (sid) => state.call?.sfu?.gone.get(sid) ?? null,
   iceTransportPolicy: () => state.call?.rtcConfig.iceTransportPolicy ?? null,
 };
 

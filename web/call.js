@@ -1,8 +1,12 @@
-// A call in a peer-to-peer room: a mesh of RTCPeerConnections, one per other participant, set up
-// through the signaling connection. The newcomer offers to everyone already there; the others answer.
+// A call in a roomgate room, through the signaling connection.
+//   peer-to-peer rooms: a mesh of RTCPeerConnections, one per other participant. The newcomer offers to
+//                       everyone already there; the others answer.
+//   group rooms:        two connections to the server's SFU (sfu-link.js), whoever is in the room.
 // Standard WebRTC only (addTrack, ontrack, onicecandidate, setLocalDescription() without arguments),
 // so Chromium and Firefox behave the same.
 import { CallBase } from './call-base.js';
+import { addCandidateTypes, addInbound } from './rtc-stats.js';
+import { SfuLink } from './sfu-link.js';
 import { Signaling } from './signaling.js';
 
 /**
@@ -16,7 +20,8 @@ export class Call extends CallBase {
     this.self = null; // {sid, identity, verified, tracks}
     this.room = null;
     this.rtcConfig = { iceServers: [], iceTransportPolicy: 'all' };
-    this.peers = new Map(); // sid -> Peer
+    this.peers = new Map(); // sid -> Peer (mesh) or RemoteParticipant (group room)
+    this.sfu = null; // the SfuLink in a group room
     this.signaling = new Signaling({
       token,
       events: {
@@ -68,7 +73,17 @@ export class Call extends CallBase {
     this.self = { ...message.participant, tracks: this.localTracks() };
     this.view.setNotice('');
 
-    if (resumed && previous) {
+    if (this.room?.type === 'group') {
+      // The server tore our media down when the connection broke: start both connections afresh.
+      for (const sid of [...this.peers.keys()]) this.dropPeer(sid);
+      if (previous && previous.sid !== this.self.sid) this.view.removeTile(previous.sid);
+      this.sfu?.close();
+      this.sfu = new SfuLink(this);
+      this.view.upsertTile({ ...this.self, local: true });
+      if (this.localStream) this.view.setStream(this.self.sid, this.localStream);
+      for (const p of message.participants ?? []) this.addPeer(p);
+      this.sfu.publish();
+    } else if (resumed && previous) {
       // The server kept us: keep every peer connection that is still in the room, offer to anyone
       // who came while we were away (their offer to us may have been lost), drop who left.
       const present = new Map((message.participants ?? []).map((p) => [p.sid, p]));
@@ -116,8 +131,13 @@ export class Call extends CallBase {
         this.dropPeer(message.participant?.sid);
         this.updateCount();
         break;
+      case 'publishAnswer':
+      case 'subscribeOffer':
+      case 'mediaClosed':
+        this.sfu?.handle(message);
+        break;
       case 'signal': {
-        if (!message.from || message.from === this.self?.sid) return;
+        if (this.sfu || !message.from || message.from === this.self?.sid) return;
         const peer = this.peers.get(message.from) ?? this.addPeer({ sid: message.from, identity: '' });
         peer.handle(message.signal ?? {});
         break;
@@ -135,9 +155,11 @@ export class Call extends CallBase {
   }
 
   addPeer(info) {
-    const peer = new Peer(this, { tracks: { audio: true, video: true }, ...info });
+    const full = { tracks: { audio: true, video: true }, ...info };
+    const peer = this.sfu ? new RemoteParticipant(this, full) : new Peer(this, full);
     this.peers.set(info.sid, peer);
     this.view.upsertTile(peer.info);
+    this.sfu?.attach(info.sid);
     return peer;
   }
 
@@ -145,6 +167,7 @@ export class Call extends CallBase {
     const peer = this.peers.get(sid);
     if (!peer) return;
     peer.close();
+    this.sfu?.forget(sid);
     this.peers.delete(sid);
     this.view.removeTile(sid);
   }
@@ -169,6 +192,8 @@ export class Call extends CallBase {
     this.over = true;
     this.signaling.stop();
     for (const sid of [...this.peers.keys()]) this.dropPeer(sid);
+    this.sfu?.close();
+    this.sfu = null;
     this.view.reset();
   }
 
@@ -193,6 +218,23 @@ export class Call extends CallBase {
     );
     return result;
   }
+}
+
+// Another participant of a group room: their media comes through the SfuLink, so there is no connection
+// of theirs to manage here.
+class RemoteParticipant {
+  constructor(call, info) {
+    this.call = call;
+    this.info = info;
+  }
+
+  offer() {} // the server offers (sfu-link.js)
+
+  stats() {
+    return this.call.sfu?.stats(this.info.sid) ?? Promise.resolve({ framesDecoded: 0, audioPacketsReceived: 0 });
+  }
+
+  close() {}
 }
 
 // One RTCPeerConnection to one other participant. Signals are handled one at a time, in order.
@@ -305,28 +347,8 @@ class Peer {
     const out = { framesDecoded: 0, audioPacketsReceived: 0, connectionState: this.pc.connectionState };
     if (this.closed) return out;
     const report = await this.pc.getStats();
-    let selectedPairId = null;
-    const pairs = [];
-    report.forEach((s) => {
-      if (s.type === 'inbound-rtp') {
-        const kind = s.kind ?? s.mediaType;
-        if (kind === 'video') out.framesDecoded += s.framesDecoded ?? 0;
-        if (kind === 'audio') out.audioPacketsReceived += s.packetsReceived ?? 0;
-      } else if (s.type === 'transport' && s.selectedCandidatePairId) {
-        selectedPairId = s.selectedCandidatePairId;
-      } else if (s.type === 'candidate-pair') {
-        pairs.push(s);
-      }
-    });
-    // Chromium names the pair in its transport stats; Firefox marks it `selected`.
-    const pair =
-      (selectedPairId && report.get(selectedPairId)) ||
-      pairs.find((p) => p.selected) ||
-      pairs.find((p) => p.nominated && p.state === 'succeeded');
-    if (pair) {
-      out.localCandidateType = report.get(pair.localCandidateId)?.candidateType;
-      out.remoteCandidateType = report.get(pair.remoteCandidateId)?.candidateType;
-    }
+    report.forEach((s) => addInbound(out, s));
+    addCandidateTypes(out, report);
     return out;
   }
 

@@ -5,21 +5,10 @@
 #include "common/Text.hpp"
 #include "media/EchoHandler.hpp"
 #include "media/SdpAnswer.hpp"
+#include "media/SdpLocal.hpp"
 
 namespace roomgate::app {
 namespace {
-
-// ICE credentials: ice-chars only (hex is), the ufrag long enough never to collide on one server, the
-// password 128 bits (RFC 8445 section 5.3).
-constexpr std::size_t kUfragBytes = 8;
-constexpr std::size_t kPwdBytes = 16;
-
-// Not 0: some stacks treat SSRC 0 as "none".
-uint32_t randomSsrc(Random& random) {
-  uint32_t v = 0;
-  while (v == 0) v = randomU32(random);
-  return v;
-}
 
 Error notVerified(std::string_view why) {
   return Error::unauthorized("not_verified",
@@ -46,21 +35,16 @@ Result<std::string> EchoService::offer(std::string_view pass, std::string_view o
   if (!offer) return offer.error();
 
   media::sdp::AnswerOptions options;
-  options.iceUfrag = randomHex(random_, kUfragBytes);
-  options.icePwd = randomHex(random_, kPwdBytes);
-  options.fingerprintSha256 = media_.certificate().fingerprint();
-  options.candidateIp = media_.announceIp();
-  options.candidatePort = media_.port();
-  random_.fill(std::as_writable_bytes(std::span(&options.sessionId, 1)));
-  options.sessionId &= 0x7FFFFFFFFFFFFFFFull;  // o= session ids are kept below 2^63
+  static_cast<media::sdp::LocalTransport&>(options) = media::sdp::newLocalTransport(
+      random_, media_.certificate().fingerprint(), media_.announceIp(), media_.port());
   options.defaultDirection = media::sdp::Direction::kSendRecv;
   // Announce one stream of ours per offered section (with RTX when the browser sends RTX), so the browser
   // plays what comes back as a remote track; the handler swaps the browser's SSRCs for these.
   for (const auto& m : offer->media) {
     if (!m.mid) continue;
     media::sdp::OutgoingStream out;
-    out.ssrc = randomSsrc(random_);
-    out.rtxSsrc = randomSsrc(random_);
+    out.ssrc = media::sdp::randomSsrc(random_);
+    out.rtxSsrc = media::sdp::randomSsrc(random_);
     out.cname = "roomgate-echo";
     out.streamId = "echo";
     out.trackId = "echo-" + *m.mid;

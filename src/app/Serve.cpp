@@ -21,6 +21,7 @@
 #include "http/SessionCookie.hpp"
 #include "http/WebAssets.hpp"
 #include "media/MediaServer.hpp"
+#include "media/Sfu.hpp"
 #include "net/Curl.hpp"
 #include "rtc/Limits.hpp"
 #include "rtc/RtcService.hpp"
@@ -182,7 +183,7 @@ int serve(const config::Config& config) {
         io.load()->after(delay, std::move(task));
       });
 
-  // The SFU's media port: the echo test now, group rooms next. Its certificate lives as long as the process.
+  // The SFU's media port: group rooms and the echo test. Its certificate lives as long as the process.
   std::unique_ptr<media::MediaServer> media;
   try {
     media = std::make_unique<media::MediaServer>(
@@ -193,6 +194,15 @@ int serve(const config::Config& config) {
     spdlog::error("{}", e.what());
     return 2;
   }
+  // Group rooms: the media thread's transports and routers, driven by the signaling service. A transport
+  // that closes by itself (ICE consent lapsed) is reported back on the I/O thread.
+  media::Sfu sfu(
+      *media, random,
+      [&](const std::string&, const std::string& sid, media::TransportRole role, const std::string& reason) {
+        if (http::Server* server = io.load())
+          server->post([&rtcService, sid, role, reason] { rtcService.onMediaClosed(sid, role, reason); });
+      });
+  rtcService.enableGroupRooms(sfu, {media->certificate().fingerprint(), media->announceIp(), media->port()});
   EchoService echo(*media, tokens, random, [&](std::string_view identity, std::string_view room) {
     return rooms.revokedBefore(identity, room);
   });

@@ -141,9 +141,9 @@ int run(int argc, char** argv) {
   directory::Room roomSpec;
   auto* roomsAdd = roomsCmd->add_subcommand("add", "Create a room, or change its type and capacity");
   roomsAdd->add_option("NAME", roomSpec.name)->required();
-  roomsAdd->add_option("--type", roomSpec.type, "peer-to-peer (default) or group");
+  roomsAdd->add_option("--type", roomSpec.type, "group (default: through the SFU) or peer-to-peer (a mesh)");
   auto* maxOpt = roomsAdd->add_option("--max-participants", roomSpec.maxParticipants,
-                                      "Capacity (default 4 for peer-to-peer, 50 for group)");
+                                      "Capacity (default 50 for group, 4 for peer-to-peer)");
   addDb(roomsAdd);
   auto* roomsList = roomsCmd->add_subcommand("list", "List the rooms");
   addDb(roomsList);

@@ -86,7 +86,13 @@ int64_t Directory::roomId(std::string& name, int64_t now) {
       return st.integer(0);
     }
   }
-  db_.prepare("INSERT INTO rooms (name, created_at) VALUES (?, ?)").bind(1, name).bind(2, now).run();
+  const Room defaults;  // a room first named by the guest list gets the default type and capacity
+  db_.prepare("INSERT INTO rooms (name, created_at, type, max_participants) VALUES (?, ?, ?, ?)")
+      .bind(1, name)
+      .bind(2, now)
+      .bind(3, defaults.type)
+      .bind(4, defaults.maxParticipants)
+      .run();
   return db_.lastInsertRowId();
 }
 

@@ -22,10 +22,11 @@ inline constexpr int kMaxPeerToPeerParticipants = 10;
 // Twilio Video's group-room ceiling, and ours.
 inline constexpr int kMaxGroupParticipants = 50;
 
+// A room's defaults (and those of a room not in the table): a group room through the SFU, for 50.
 struct Room {
   std::string name;
-  std::string type = std::string(kPeerToPeer);
-  int maxParticipants = kDefaultPeerToPeerParticipants;
+  std::string type = std::string(kGroup);
+  int maxParticipants = kMaxGroupParticipants;
 };
 
 // A revocation as a watcher sees it.

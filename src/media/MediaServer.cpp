@@ -3,6 +3,7 @@
 #include <utility>  // before Boost.Asio (g++ 12)
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
@@ -120,6 +121,7 @@ struct MediaServer::Impl {
   std::unordered_map<std::string, Entry*> byUfrag;
   std::unordered_map<Endpoint, Entry*, EndpointHash> byTuple;
   std::vector<Entry*> graveyard;  // closed during a callback; removed once the callback returned
+  TickHook tickHook;
 
   std::array<uint8_t, kMaxDatagram + kSrtpMaxOverhead> buffer{};
   udp::endpoint sender;
@@ -194,6 +196,8 @@ struct MediaServer::Impl {
       for (auto& [key, entry] : byKey)
         if (!entry->dead) entry->transport->tick(now);
       bury();
+      if (tickHook) tickHook(now);
+      bury();
       tick();
     });
   }
@@ -215,6 +219,7 @@ struct MediaServer::Impl {
     entry->transport =
         std::make_unique<WebRtcTransport>(std::move(params), *entry, std::chrono::steady_clock::now());
     byUfrag[entry->ufrag] = entry.get();
+    entry->handler->onAttached(*entry->transport);
     byKey[key] = std::move(entry);
     stats.transportsOpen.fetch_add(1, std::memory_order_relaxed);
     stats.transportsCreated.fetch_add(1, std::memory_order_relaxed);
@@ -264,14 +269,14 @@ const MediaServerStats& MediaServer::stats() const {
 }
 
 void MediaServer::createTransport(std::string key, TransportParams params, HandlerFactory makeHandler) {
-  asio::post(impl_->io, [this, key = std::move(key), params = std::move(params),
-                         makeHandler = std::move(makeHandler)]() mutable {
+  asio::dispatch(impl_->io, [this, key = std::move(key), params = std::move(params),
+                             makeHandler = std::move(makeHandler)]() mutable {
     impl_->create(std::move(key), std::move(params), std::move(makeHandler));
   });
 }
 
 void MediaServer::closeTransport(std::string key, std::string reason) {
-  asio::post(impl_->io, [this, key = std::move(key), reason = std::move(reason)] {
+  asio::dispatch(impl_->io, [this, key = std::move(key), reason = std::move(reason)] {
     if (auto it = impl_->byKey.find(key); it != impl_->byKey.end()) {
       it->second->transport->close(reason);
       impl_->bury();
@@ -281,6 +286,10 @@ void MediaServer::closeTransport(std::string key, std::string reason) {
 
 void MediaServer::post(std::function<void()> task) {
   asio::post(impl_->io, std::move(task));
+}
+
+void MediaServer::setTickHook(TickHook hook) {
+  asio::dispatch(impl_->io, [this, hook = std::move(hook)]() mutable { impl_->tickHook = std::move(hook); });
 }
 
 }  // namespace roomgate::media

@@ -29,11 +29,13 @@ struct MediaServerOptions {
   std::string announceIp;  // the address put in candidates; empty: listenIp
 };
 
-// The media logic bound to one transport: the echo test now, a room's publisher and subscriber next.
+// The media logic bound to one transport: the echo test, a group room's publisher or subscriber (Sfu).
 // Called on the media thread only.
 class MediaHandler {
  public:
   virtual ~MediaHandler() = default;
+  // The transport exists (not connected yet); it lives until onClosed() has returned.
+  virtual void onAttached(WebRtcTransport&) {}
   virtual void onConnected(WebRtcTransport&) {}
   // Decrypted packets; `buffer` may be modified and re-sent through the transport (it has room).
   virtual void onRtp(WebRtcTransport& transport, std::span<uint8_t> buffer, std::size_t length) = 0;
@@ -67,13 +69,18 @@ class MediaServer {
 
   // Makes a transport for `params` (certificate filled in here) with the handler `makeHandler` returns.
   // `key` names its owner (e.g. "echo:alice"): an existing transport with the same key is closed first, so
-  // one guest holds one. Any thread.
+  // one guest holds one. Any thread; on the media thread (in a posted task, never inside a handler's
+  // callback) they run at once, so what follows in the same task sees the transport made or gone.
   using HandlerFactory = std::function<std::unique_ptr<MediaHandler>()>;
   void createTransport(std::string key, TransportParams params, HandlerFactory makeHandler);
   void closeTransport(std::string key, std::string reason);
 
   // Runs `task` on the media thread (tests, shutdown).
   void post(std::function<void()> task);
+  // Runs `hook` on the media thread at every tick (kMediaTickInterval), after the transports' timers; an
+  // empty function removes it. Any thread.
+  using TickHook = std::function<void(std::chrono::steady_clock::time_point)>;
+  void setTickHook(TickHook hook);
 
  private:
   struct Impl;

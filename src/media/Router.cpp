@@ -147,6 +147,17 @@ void Router::unsubscribe(const std::string& trackId, WebRtcTransport& subscriber
     if (out->transport == &subscriber) return dropOut(t, *out);
 }
 
+void Router::requestKeyframes(WebRtcTransport& subscriber, Clock::time_point now) {
+  for (auto& [id, t] : tracks_) {
+    if (!t->video()) continue;
+    for (const auto& out : t->outs)
+      if (out->transport == &subscriber) {
+        requestKeyframe(*t, t->keyframes.requestNow(now));
+        break;
+      }
+  }
+}
+
 void Router::dropOut(Track& track, Out& out) {
   outgoing_.erase({out.transport, out.spec.ssrc});
   track.remb.removeSubscriber(out.subscriberKey);

@@ -83,6 +83,9 @@ class Router {
   bool subscribe(const std::string& trackId, WebRtcTransport& subscriber, SubscriptionSpec spec,
                  Clock::time_point now);
   void unsubscribe(const std::string& trackId, WebRtcTransport& subscriber);
+  // Asks the publishers of the video `subscriber` receives for a key frame (throttled like a PLI): its
+  // transport just connected, and what was forwarded before could not reach it.
+  void requestKeyframes(WebRtcTransport& subscriber, Clock::time_point now);
   // Every track it publishes and every subscription it has.
   void removeTransport(WebRtcTransport& transport);
 

@@ -21,9 +21,12 @@ namespace roomgate::media::sdp {
 
 // Input limits. A browser's offer for a call is 2-10 KiB and 100-250 lines; a group room's
 // renegotiated description with dozens of tracks stays well under these.
-inline constexpr std::size_t kMaxSdpBytes = 64 * 1024;  // refuse before any work is done
-inline constexpr std::size_t kMaxLines = 4096;          // 64 KiB of 16-byte lines; bounds every list
-inline constexpr std::size_t kMaxMediaSections = 64;    // tracks per peer connection in a group room
+// A browser's answer to the offer of a full group room (49 others' audio and video, ~0.8 KiB per
+// section) is ~80 KiB; these leave room for that and still refuse before any work is done.
+inline constexpr std::size_t kMaxSdpBytes = 256 * 1024;
+inline constexpr std::size_t kMaxLines = 16384;  // 256 KiB of 16-byte lines; bounds every list
+// Tracks on one peer connection: a full group room's 98, and sections waiting to be reused.
+inline constexpr std::size_t kMaxMediaSections = 128;
 // Value ranges fixed by the RFCs.
 inline constexpr unsigned kMaxPayloadType = 127;  // RTP payload type: 7 bits (RFC 3550 5.1)
 inline constexpr unsigned kMinExtensionId = 1;    // RFC 8285 5: 1-14 one-byte, 1-255 two-byte headers

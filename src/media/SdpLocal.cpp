@@ -66,4 +66,23 @@ void addOutgoing(MediaSection& m, const OutgoingStream& out, bool withRtx) {
   }
 }
 
+LocalTransport newLocalTransport(Random& random, std::string fingerprintSha256, std::string candidateIp,
+                                 std::uint16_t candidatePort) {
+  LocalTransport t;
+  t.iceUfrag = randomHex(random, kIceUfragBytes);
+  t.icePwd = randomHex(random, kIcePwdBytes);
+  t.fingerprintSha256 = std::move(fingerprintSha256);
+  t.candidateIp = std::move(candidateIp);
+  t.candidatePort = candidatePort;
+  random.fill(std::as_writable_bytes(std::span(&t.sessionId, 1)));
+  t.sessionId &= 0x7FFFFFFFFFFFFFFFull;  // o= session ids are kept below 2^63
+  return t;
+}
+
+std::uint32_t randomSsrc(Random& random) {
+  std::uint32_t v = 0;
+  while (v == 0) v = randomU32(random);
+  return v;
+}
+
 }  // namespace roomgate::media::sdp

@@ -57,9 +57,8 @@ class Sfu final : public SfuControl {
  public:
   // A transport closed by itself (ICE consent lapsed, DTLS failed), not by leave() or a replacement.
   // Called on the media thread: post to your own.
-  using ClosedCallback =
-      std::function<void(const std::string& room, const std::string& sid, TransportRole role,
-                         const std::string& reason)>;
+  using ClosedCallback = std::function<void(const std::string& room, const std::string& sid,
+                                            TransportRole role, const std::string& reason)>;
 
   // `media` outlives this object; `random` is used on the media thread only.
   Sfu(MediaServer& media, Random& random, ClosedCallback onClosed);
@@ -74,16 +73,18 @@ class Sfu final : public SfuControl {
                  SubscriptionSpec spec) override;
   void leave(const std::string& room, const std::string& sid) override;
 
-  [[nodiscard]] const SfuStats& stats() const { return stats_; }
+  [[nodiscard]] const SfuStats& stats() const;
 
   // The MediaServer transport key of `sid`'s transport in `role` ("pub:<sid>", "sub:<sid>").
   [[nodiscard]] static std::string transportKey(TransportRole role, const std::string& sid);
 
  private:
-  struct State;  // media thread only
+  struct State;  // media thread only (but its stats)
+  void open(const std::string& room, const std::string& sid, TransportRole role, TransportParams params,
+            std::vector<TrackSpec> tracks);
+
   MediaServer& media_;
   std::shared_ptr<State> state_;
-  SfuStats stats_;
 };
 
 }  // namespace roomgate::media

@@ -5,8 +5,9 @@
 
 namespace roomgate::rtc {
 
-// An SDP offer with many candidates is ~10 KiB; 64 KiB leaves room and caps per-message memory.
-inline constexpr std::size_t kMaxMessageBytes = 64 * 1024;
+// A peer-to-peer offer is ~10 KiB; a page's answer in a full group room (98 sections) ~80 KiB. 256 KiB
+// (media::sdp::kMaxSdpBytes) leaves room for that and caps per-message memory.
+inline constexpr std::size_t kMaxMessageBytes = 256 * 1024;
 // Signaling is bursty at join (offer, answer, a few dozen candidates) and quiet after; 50/s is generous.
 inline constexpr double kMaxMessagesPerSecond = 50;
 inline constexpr double kMessageBurst = 50;

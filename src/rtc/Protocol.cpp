@@ -62,6 +62,14 @@ Result<ClientMessage> parseClientMessage(std::string_view text) {
       return invalid("\"tracks\" needs \"audio\" and \"video\" as true or false.");
     return ClientMessage(TracksMessage{audio->get<bool>(), video->get<bool>()});
   }
+  if (t == "publish" || t == "subscribeAnswer") {
+    auto sdp = optionalString(j, "sdp");
+    if (!sdp) return sdp.error();
+    if (!sdp.value() || sdp.value()->empty())
+      return invalid("\"" + t + "\" needs the session description in \"sdp\".");
+    if (t == "publish") return ClientMessage(PublishMessage{**sdp});
+    return ClientMessage(SubscribeAnswerMessage{**sdp});
+  }
   if (t == "leave") return ClientMessage(LeaveMessage{});
   if (t == "ping") return ClientMessage(PingMessage{});
   return invalid("Unknown message type \"" + t.substr(0, 32) + "\".");
@@ -115,6 +123,18 @@ Outgoing tracksChangedMessage(std::string_view sid, const Tracks& tracks) {
 
 Outgoing errorMessage(std::string_view code, std::string_view message) {
   return share({{"type", "error"}, {"code", code}, {"message", message}});
+}
+
+Outgoing publishAnswerMessage(std::string_view sdp) {
+  return share({{"type", "publishAnswer"}, {"sdp", sdp}});
+}
+
+Outgoing subscribeOfferMessage(std::string_view sdp, uint64_t connection) {
+  return share({{"type", "subscribeOffer"}, {"sdp", sdp}, {"connection", connection}});
+}
+
+Outgoing mediaClosedMessage(std::string_view role, std::string_view reason) {
+  return share({{"type", "mediaClosed"}, {"role", role}, {"reason", reason}});
 }
 
 Outgoing pongMessage() {

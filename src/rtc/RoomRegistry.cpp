@@ -93,7 +93,15 @@ void RoomRegistry::remove(Participant* p, std::string_view reason, bool announce
     if (room.members.empty()) rooms_.erase(rit);
   }
   if (p->peer) byPeer_.erase(p->peer);
-  bySid_.erase(p->info.sid);  // destroys p
+  const std::string sid = p->info.sid;
+  bySid_.erase(sid);  // destroys p
+  if (onRemoved_) onRemoved_(sid);
+}
+
+std::optional<Seat> RoomRegistry::seat(Peer* peer) const {
+  auto it = byPeer_.find(peer);
+  if (it == byPeer_.end()) return std::nullopt;
+  return Seat{it->second->info.sid, rooms_.at(it->second->roomKey).info};
 }
 
 void RoomRegistry::leave(Peer* peer, std::string_view reason) {
@@ -149,8 +157,9 @@ std::size_t RoomRegistry::revoke(std::string_view identity, std::string_view roo
   for (Participant* p : victims) {
     Peer* peer = p->peer;
     remove(p, "revoked", /*announce=*/true);
-    peer->close(CloseCode::kForbidden, "token_revoked",
-                "You were removed from the guest list for this room.");
+    if (peer)  // a detached participant (waiting to resume) has no connection to close
+      peer->close(CloseCode::kForbidden, "token_revoked",
+                  "You were removed from the guest list for this room.");
   }
   return victims.size();
 }

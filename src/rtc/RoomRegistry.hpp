@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -22,6 +23,12 @@ struct JoinRequest {
   std::optional<std::string> resume;
   std::string verifiedChannel;
   std::string verifiedTo;
+};
+
+// Where a connected peer sits.
+struct Seat {
+  std::string sid;
+  RoomInfo room;
 };
 
 struct Joined {
@@ -54,7 +61,11 @@ class RoomRegistry {
   // before `revokedBefore`; returns how many.
   std::size_t revoke(std::string_view identity, std::string_view room, int64_t revokedBefore);
 
+  // Called with the SID of every participant that leaves the registry, whatever the reason.
+  void setRemovedHook(std::function<void(const std::string& sid)> hook) { onRemoved_ = std::move(hook); }
+
   [[nodiscard]] bool joined(Peer* peer) const { return byPeer_.contains(peer); }
+  [[nodiscard]] std::optional<Seat> seat(Peer* peer) const;
   [[nodiscard]] std::size_t participantCount() const { return bySid_.size(); }
   [[nodiscard]] std::size_t roomCount() const { return rooms_.size(); }
 
@@ -74,6 +85,7 @@ class RoomRegistry {
   void remove(Participant* p, std::string_view reason, bool announce);
 
   std::function<std::string(std::string_view)> newSid_;
+  std::function<void(const std::string&)> onRemoved_;
   std::map<std::string, Room> rooms_;                                    // by lower-cased room name
   std::unordered_map<std::string, std::unique_ptr<Participant>> bySid_;  // owns every participant
   std::unordered_map<Peer*, Participant*> byPeer_;                       // the attached ones

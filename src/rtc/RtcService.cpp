@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "directory/Rooms.hpp"
+
 namespace roomgate::rtc {
 namespace {
 
@@ -22,7 +24,35 @@ RtcService::RtcService(const token::TokenVerifier& tokens, const Clock& clock, R
       ice_(std::move(ice)),
       lookups_(std::move(lookups)),
       schedule_(std::move(schedule)),
-      registry_([this](std::string_view prefix) { return std::string(prefix) + randomHex(random_, 16); }) {}
+      registry_([this](std::string_view prefix) { return std::string(prefix) + randomHex(random_, 16); }) {
+  registry_.setRemovedHook([this](const std::string& sid) {
+    if (group_) group_->left(sid);
+  });
+}
+
+void RtcService::enableGroupRooms(media::SfuControl& sfu, MediaEndpoint endpoint) {
+  group_.emplace(sfu, random_, std::move(endpoint));
+}
+
+void RtcService::onMediaClosed(const std::string& sid, media::TransportRole role, const std::string& reason) {
+  if (group_) group_->mediaClosed(sid, role, reason);
+}
+
+GroupCalls* RtcService::groupFor(Peer* peer, std::string& sid) {
+  const auto seat = registry_.seat(peer);
+  if (!seat) return nullptr;
+  if (seat->room.type != directory::kGroup) {
+    peer->send(errorMessage(
+        "not_group_room", "This room is peer-to-peer: media goes between the browsers, not to the server."));
+    return nullptr;
+  }
+  if (!group_) {
+    peer->send(errorMessage("media_unavailable", "The media server is not running; try again later."));
+    return nullptr;
+  }
+  sid = seat->sid;
+  return &*group_;
+}
 
 void RtcService::onText(Peer* peer, std::string_view text) {
   auto parsed = parseClientMessage(text);
@@ -45,6 +75,14 @@ void RtcService::onText(Peer* peer, std::string_view text) {
                         },
                         [&](const TracksMessage& m) {
                           registry_.setTracks(peer, {m.audio, m.video});
+                        },
+                        [&](const PublishMessage& m) {
+                          std::string sid;
+                          if (auto* group = groupFor(peer, sid)) group->publish(sid, m.sdp);
+                        },
+                        [&](const SubscribeAnswerMessage& m) {
+                          std::string sid;
+                          if (auto* group = groupFor(peer, sid)) group->subscribeAnswer(sid, m.sdp);
                         },
                         [&](const LeaveMessage&) { registry_.leave(peer, "left"); },
                         [&](const PingMessage&) { peer->send(pongMessage()); }},
@@ -71,6 +109,8 @@ void RtcService::join(Peer* peer, const JoinMessage& m) {
   const auto servers =
       iceServersFor(ice_, claims->identity, unixSeconds(clock_.now()), kTurnCredentialTtl.count());
   peer->send(joinedMessage(joined->self, joined->room, joined->others, servers, ice_.relayOnly));
+  if (group_ && joined->room.type == directory::kGroup)
+    group_->joined(joined->room.sid, joined->self.sid, peer);
   spdlog::debug("{} joined {} as {}", claims->identity, claims->room, joined->self.sid);
 }
 
@@ -79,8 +119,12 @@ void RtcService::onClosed(Peer* peer, std::string_view reason) {
 }
 
 void RtcService::onLost(Peer* peer) {
-  if (auto sid = registry_.detach(peer))
+  if (auto sid = registry_.detach(peer)) {
+    // A group room's media is torn down at once (the others stop receiving it within a tick); a page
+    // that resumes publishes again. The place in the room is kept for the resume window.
+    if (group_) group_->left(*sid);
     schedule_(kResumeWindow, [this, sid = *sid] { registry_.expire(sid); });
+  }
 }
 
 std::size_t RtcService::revoke(std::string_view identity, std::string_view room, int64_t revokedBefore) {

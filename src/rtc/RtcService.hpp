@@ -10,6 +10,7 @@
 
 #include "common/Clock.hpp"
 #include "common/Random.hpp"
+#include "rtc/GroupCalls.hpp"
 #include "rtc/Peer.hpp"
 #include "rtc/RoomRegistry.hpp"
 #include "rtc/TurnCredentials.hpp"
@@ -51,13 +52,21 @@ class RtcService {
   // `peer`'s connection broke without a close (network loss): its participant waits kResumeWindow for a
   // join with `resume`, then leaves with reason "closed".
   void onLost(Peer* peer);
+  // Group rooms get their media from `sfu` (borrowed; outlives this service). Without it a group room's
+  // publish is refused with media_unavailable.
+  void enableGroupRooms(media::SfuControl& sfu, MediaEndpoint endpoint);
+  // The media server closed one of `sid`'s group-room transports by itself.
+  void onMediaClosed(const std::string& sid, media::TransportRole role, const std::string& reason);
   // A revocation watermark was written (by this process or the CLI): end the sessions it voids.
   std::size_t revoke(std::string_view identity, std::string_view room, int64_t revokedBefore);
 
   [[nodiscard]] const RoomRegistry& registry() const { return registry_; }
+  [[nodiscard]] const GroupCalls* groupCalls() const { return group_ ? &*group_ : nullptr; }
 
  private:
   void join(Peer* peer, const JoinMessage& m);
+  // The group-room calls for `peer`'s room, or nullptr after telling the peer why not.
+  GroupCalls* groupFor(Peer* peer, std::string& sid);
 
   const token::TokenVerifier& tokens_;
   const Clock& clock_;
@@ -66,6 +75,7 @@ class RtcService {
   RtcLookups lookups_;
   Scheduler schedule_;
   RoomRegistry registry_;
+  std::optional<GroupCalls> group_;
 };
 
 }  // namespace roomgate::rtc

@@ -1,5 +1,7 @@
 // Browser tests of the call: guests walk the page (name -> code -> call) against a real
 // `roomgate serve --dev`, in one headless Chromium with fake camera and microphone, one context each.
+// The demo room is a group room (through the SFU) unless a test makes it peer-to-peer; group-room
+// specifics (four guests, departures, section reuse) are in group.test.mjs.
 // Run: node --test tests/e2e/call.test.mjs   (ROOMGATE_BINARY overrides <repo>/build/roomgate;
 // the TURN test needs Debian's coturn: /usr/bin/turnserver)
 import assert from 'node:assert/strict';
@@ -103,6 +105,17 @@ test('three guests join through the page and each gets video and audio from both
     assert.equal(listed[0], guest.name, 'participants() lists yourself first');
   }
 
+  for (const guest of guests) assertNoProblems({ problems: guest.problems, name: `${guest.name}'s page` });
+});
+
+test('in a peer-to-peer room the three guests are a mesh, and each gets video and audio from both others', async (t) => {
+  const server = await serverFor(t, { rooms: [{ name: 'My Room', type: 'peer-to-peer' }] });
+  const guests = await guestsJoin(t, server, THREE);
+  for (const guest of guests) {
+    assert.equal(await guest.page.evaluate(() => window.roomgate.roomType()), 'peer-to-peer');
+    assert.equal(await guest.page.evaluate(() => window.roomgate.receiving()), null, 'no SFU connection');
+  }
+  await Promise.all(guests.map((guest) => assertMediaFlows(guest, others(guests, guest))));
   for (const guest of guests) assertNoProblems({ problems: guest.problems, name: `${guest.name}'s page` });
 });
 

@@ -58,8 +58,8 @@ test('joined describes you, the room, the others and the ICE servers', async (t)
   assert.deepEqual(ann.joined.participant.tracks, { audio: true, video: true });
   assert.equal(ann.joined.room.name, ROOM);
   assert.match(ann.joined.room.sid, /^RM/);
-  assert.equal(ann.joined.room.type, 'peer-to-peer');
-  assert.equal(ann.joined.room.maxParticipants, 4, 'a room known only from the guest list holds 4');
+  assert.equal(ann.joined.room.type, 'group');
+  assert.equal(ann.joined.room.maxParticipants, 50, 'a room known only from the guest list is a group room for 50');
   assert.deepEqual(ann.joined.participants, []);
   assert.ok(Array.isArray(ann.joined.iceServers));
   assert.equal(ann.joined.iceTransportPolicy, 'all');
@@ -152,10 +152,10 @@ test('the same identity joining again replaces the first connection', async (t) 
   );
 });
 
-test('a message over 64 KiB closes with 1009', async (t) => {
+test('a message over 256 KiB closes with 1009', async (t) => {
   await serve(t);
   const [ann] = await joinAll(t, ['ann']);
-  ann.client.send({ type: 'tracks', audio: true, video: true, padding: 'x'.repeat(70 * 1024) });
+  ann.client.send({ type: 'tracks', audio: true, video: true, padding: 'x'.repeat(260 * 1024) });
   assert.equal((await ann.client.closeWithin()).code, 1009);
 });
 

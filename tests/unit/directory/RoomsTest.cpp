@@ -29,12 +29,12 @@ TEST_F(RoomsTest, RoomsHaveATypeAndACapacity) {
   EXPECT_EQ(rooms.put({"X", "group", 1}).error().code, "invalid_capacity");
 }
 
-TEST_F(RoomsTest, RoomsMadeByTheGuestListArePeerToPeerForFour) {
+TEST_F(RoomsTest, RoomsMadeByTheGuestListAreGroupRoomsForFifty) {
   ASSERT_TRUE(directory.add({"mabel", std::string("+18005554321"), std::nullopt, {"My Room"}}).ok());
   auto r = rooms.find("My Room");
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->type, "peer-to-peer");
-  EXPECT_EQ(r->maxParticipants, 4);
+  EXPECT_EQ(r->type, "group");
+  EXPECT_EQ(r->maxParticipants, 50);
 }
 
 TEST_F(RoomsTest, RemovingAGuestWritesAWatermarkForEveryRoom) {

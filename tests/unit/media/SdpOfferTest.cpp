@@ -8,6 +8,8 @@
 namespace roomgate::media::sdp {
 namespace {
 
+using testing::browserAnswer;
+
 OfferOptions options(std::vector<OfferedSection> sections) {
   OfferOptions o;
   testing::fillTestTransport(o);
@@ -26,28 +28,6 @@ SessionDescription offerOf(std::vector<OfferedSection> sections) {
   auto d = createOffer(options(std::move(sections)));
   EXPECT_TRUE(d.ok()) << (d.ok() ? "" : d.error().message);
   return d.ok() ? std::move(d).value() : SessionDescription{};
-}
-
-// The answer a browser writes: each section recvonly (or rejected), active, its own credentials.
-SessionDescription browserAnswer(const SessionDescription& offer) {
-  SessionDescription a;
-  a.bundleMids.emplace();
-  for (const auto& m : offer.media) {
-    MediaSection s;
-    s.kind = m.kind;
-    s.port = 9;
-    s.mid = m.mid;
-    s.direction = m.direction == Direction::kInactive ? Direction::kInactive : Direction::kRecvOnly;
-    s.iceUfrag = "brws";
-    s.icePwd = "browser-password-0123456";
-    s.fingerprints = {{"sha-256", std::string(95, 'C')}};
-    s.setup = Setup::kActive;
-    s.rtcpMux = true;
-    s.codecs = {m.codecs.front()};
-    a.bundleMids->push_back(*m.mid);
-    a.media.push_back(std::move(s));
-  }
-  return a;
 }
 
 TEST(SdpOffer, OffersEachTrackSendOnlyOnTheBundledIceLiteTransport) {

@@ -301,9 +301,9 @@ TEST(SdpParse, RefusesMalformedInputWithInvalidSdp) {
          for (std::size_t i = 0; i <= kMaxMediaSections; ++i) s += audio;
          return s;
        }()),
-       "more than 64 m= sections"},
-      {"too many lines", minimal(std::string(kMaxLines * 2, '\n')), "more than 4096 lines"},
-      {"too many bytes", minimal("a=x-pad:" + std::string(kMaxSdpBytes, 'x') + "\r\n"), "at most 65536"},
+       "more than 128 m= sections"},
+      {"too many lines", minimal(std::string(kMaxLines * 2, '\n')), "more than 16384 lines"},
+      {"too many bytes", minimal("a=x-pad:" + std::string(kMaxSdpBytes, 'x') + "\r\n"), "at most 262144"},
   };
   for (const auto& c : cases) {
     auto r = parse(c.text);

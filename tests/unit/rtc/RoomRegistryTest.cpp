@@ -4,29 +4,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/FakePeer.hpp"
+
 namespace roomgate::rtc {
 namespace {
 
 using nlohmann::json;
-
-// Records what the registry sends and whether it closed the peer.
-class FakePeer final : public Peer {
- public:
-  void send(Outgoing m) override { received.push_back(json::parse(*m)); }
-  void close(CloseCode c, std::string_view code, std::string_view) override {
-    closed = c;
-    closeCode = code;
-  }
-  std::vector<json> ofType(const std::string& type) const {
-    std::vector<json> out;
-    for (const auto& m : received)
-      if (m["type"] == type) out.push_back(m);
-    return out;
-  }
-  std::vector<json> received;
-  std::optional<CloseCode> closed;
-  std::string closeCode;
-};
+using testing::FakePeer;
 
 class RoomRegistryTest : public ::testing::Test {
  protected:

@@ -1,0 +1,144 @@
+// Browser tests of group rooms (the default room type): every page sends its camera and microphone once
+// to roomgate's SFU and receives everyone else's through it (docs/SIGNALING.md, "Group rooms").
+// Run: node --test tests/e2e/group.test.mjs   (ROOMGATE_BINARY overrides <repo>/build/roomgate)
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import {
+  assertMediaFlows,
+  assertNoProblems,
+  countLine,
+  eventually,
+  joinAsGuest,
+  launchBrowser,
+  textMatching,
+  tileOf,
+  tiles,
+} from './lib/browser.mjs';
+import { startServer } from './lib/server.mjs';
+
+const ROOM = 'Town Hall';
+const GUESTS = [
+  { name: 'ann', phone: '+18005550111', rooms: [ROOM] },
+  { name: 'bob', phone: '+18005550122', rooms: [ROOM] },
+  { name: 'cat', phone: '+18005550133', rooms: [ROOM] },
+  { name: 'dan', phone: '+18005550144', rooms: [ROOM] },
+];
+const PHONES = Object.fromEntries(GUESTS.map((g) => [g.name, g.phone]));
+// Tracks of someone who left are gone from everyone's subscriber connection within this (the issue's bound).
+const DEPARTURE_MS = 2_000;
+
+let browser;
+
+before(async () => {
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+// Every one of `guests` answered an offer that took `sid`'s tracks away, within DEPARTURE_MS of `since`
+// (Date.now() of this process: the pages share the machine's clock, so page-side polling is not counted).
+async function assertGoneWithin(t, guests, sid, since, how) {
+  const took = [];
+  for (const guest of guests) {
+    await eventually(async () => (await guest.page.evaluate((s) => window.roomgate.goneAt(s), sid)) !== null, {
+      message: `${guest.name} is offered the departure of ${sid}`,
+    });
+    took.push((await guest.page.evaluate((s) => window.roomgate.goneAt(s), sid)) - since);
+    assert.ok(!(await receiving(guest)).includes(sid), `${guest.name} no longer receives ${sid}`);
+  }
+  t.diagnostic(`the tracks of the one who ${how} were gone at the others after ${took.join(' / ')} ms`);
+  assert.ok(Math.max(...took) <= DEPARTURE_MS, `tracks of the one who ${how} were gone after ${took.join(' / ')} ms`);
+}
+
+async function fourInAGroupRoom(t) {
+  const server = await startServer({ guests: GUESTS });
+  t.after(() => server.stop());
+  const guests = [];
+  for (const { name } of GUESTS) {
+    const guest = await joinAsGuest(browser, server, name, { phone: PHONES[name] });
+    t.after(() => guest.close());
+    guests.push(guest);
+  }
+  return { server, guests };
+}
+
+const names = (guests) => guests.map((g) => g.name);
+const othersOf = (guests, guest) => names(guests.filter((g) => g !== guest));
+const sidOf = (guest) => guest.page.evaluate(() => window.roomgate.sid());
+const receiving = (guest) => guest.page.evaluate(() => window.roomgate.receiving());
+
+test('four guests in a group room each decode the three others through the SFU; camera off shows; a leaver is gone from everyone within 2 s', async (t) => {
+  const { guests } = await fourInAGroupRoom(t);
+  const [ann, bob, cat, dan] = guests;
+
+  // A group room (the default for a room first named by the guest list), through the SFU: each page has
+  // one subscriber connection that carries the three others' tracks.
+  const sids = Object.fromEntries(await Promise.all(guests.map(async (g) => [g.name, await sidOf(g)])));
+  for (const guest of guests) {
+    assert.equal(await guest.page.evaluate(() => window.roomgate.roomType()), 'group');
+    await eventually(async () => (await receiving(guest)).length === 3, { message: `${guest.name} receives three participants' tracks` });
+    assert.deepEqual(
+      [...(await receiving(guest))].sort(),
+      othersOf(guests, guest).map((n) => sids[n]).sort(),
+      `${guest.name} receives exactly the three others`,
+    );
+  }
+  await Promise.all(guests.map((guest) => assertMediaFlows(guest, othersOf(guests, guest))));
+  for (const guest of guests) {
+    assert.equal(await textMatching(countLine(guest.page), /online/), '4 participants online.');
+    assert.equal(await tiles(guest.page).count(), 4);
+    for (const name of othersOf(guests, guest)) {
+      const video = tileOf(guest.page, name).locator('video');
+      await eventually(() => video.evaluate((v) => v.videoWidth > 0 && !v.paused && v.srcObject.getAudioTracks().length > 0), {
+        message: `${guest.name} plays ${name} with sound`,
+      });
+    }
+  }
+
+  // Cat turns the camera off: everyone else sees it on cat's tile; then on again.
+  await cat.page.getByRole('button', { name: 'Stop video' }).click();
+  for (const guest of [ann, bob, dan]) {
+    await eventually(async () => (await tileOf(guest.page, 'cat').getAttribute('data-video')) === 'off', { message: `${guest.name} sees cat's camera off` });
+  }
+  await cat.page.getByRole('button', { name: 'Start video' }).click();
+  for (const guest of [ann, bob, dan]) {
+    await eventually(async () => (await tileOf(guest.page, 'cat').getAttribute('data-video')) === 'on', { message: `${guest.name} sees cat's camera on` });
+  }
+
+  // Dan leaves: within 2 s the server has renegotiated dan's tracks away from the three others.
+  const rest = [ann, bob, cat];
+  const left = Date.now();
+  await dan.page.getByRole('button', { name: 'Leave' }).click();
+  await assertGoneWithin(t, rest, sids.dan, left, 'left');
+  for (const guest of rest) await tileOf(guest.page, 'dan').waitFor({ state: 'detached' });
+  // The three keep decoding each other after the renegotiation.
+  await Promise.all(rest.map((guest) => assertMediaFlows(guest, othersOf(rest, guest))));
+  for (const guest of rest) assert.equal(await textMatching(countLine(guest.page), /online/), '3 participants online.');
+
+  for (const guest of guests) assertNoProblems({ problems: guest.problems, name: `${guest.name}'s page` });
+});
+
+test('a guest whose page closes (the socket dies) is gone from the others within 2 s, and a newcomer reuses the section', async (t) => {
+  const { server, guests } = await fourInAGroupRoom(t);
+  const [ann, bob, cat, dan] = guests;
+  await Promise.all([ann, bob].map((guest) => assertMediaFlows(guest, othersOf(guests, guest))));
+  const danSid = await sidOf(dan);
+
+  const closed = Date.now();
+  await dan.page.close(); // no "leave": the page and its sockets just go
+  await assertGoneWithin(t, [ann, bob, cat], danSid, closed, 'closed the page');
+  await Promise.all([ann, bob, cat].map((guest) => assertMediaFlows(guest, othersOf([ann, bob, cat], guest))));
+
+  // Cat leaves and joins again: a new participant, whose tracks take over free sections at the others.
+  await cat.page.getByRole('button', { name: 'Leave' }).click();
+  await eventually(async () => (await receiving(ann)).length === 1, { message: 'ann receives only bob' });
+  const again = await joinAsGuest(browser, server, 'cat', { phone: PHONES.cat });
+  t.after(() => again.close());
+  await Promise.all([ann, bob].map((guest) => assertMediaFlows(guest, ['bob', 'ann', 'cat'].filter((n) => n !== guest.name))));
+  await assertMediaFlows(again, ['ann', 'bob']);
+  const sections = await ann.page.evaluate(() => window.roomgate.sections());
+  assert.ok(sections <= 6, `ann's subscriber connection reuses free sections: ${sections} m= sections for at most 3 others' audio and video`);
+});
