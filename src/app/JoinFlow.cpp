@@ -51,6 +51,12 @@ std::string smsBody(std::string_view room, std::string_view code, std::string_vi
   return body;
 }
 
+// How a provider's refusal counts (a refusal by roomgate itself is counted where it is made).
+SendOutcome sendOutcomeOf(const Error& e) {
+  if (e.status == 429) return SendOutcome::kRateLimited;
+  return e.status >= 500 ? SendOutcome::kFailed : SendOutcome::kRefused;
+}
+
 // Twilio Verify does not say how many tries are left.
 constexpr int kChecksRemainingUnknown = 0;
 // With Twilio Verify a new code may be asked for at once after too many checks (Twilio enforces its own
@@ -152,23 +158,35 @@ LoginReply JoinFlow::login(const LoginRequest& request) {
     masked = decoy.masked;
   }
 
-  if (!delivery_.canDeliver(channel)) return LoginReply::ready(unavailable(channel));
+  if (!delivery_.canDeliver(channel)) {
+    counters_.countSend(channel, SendOutcome::kUnavailable);
+    return LoginReply::ready(unavailable(channel));
+  }
 
   if (twilioVerify_) {
     // Twilio keeps the verification; the session only says who asked, for where, by which channel.
     LoginAnswer answer{channel, masked,
                        LoginSession{*identity, room, "", channel,
                                     unixSeconds(clock_.now()) + verify::kCodeLifetime.count()}};
-    if (!guest) return LoginReply::ready(std::move(answer));
+    if (!guest) {
+      counters_.countSend(channel, SendOutcome::kDecoy);
+      return LoginReply::ready(std::move(answer));
+    }
     delivery::Message m{"", channel, destination, masked, "", "", ""};
     return afterSend(std::move(m), std::move(answer), {});
   }
 
   auto started = verifier_.start(destination, channel);
-  if (!started) return LoginReply::ready(started.error());
+  if (!started) {
+    counters_.countSend(channel, SendOutcome::kRateLimited);  // start's one refusal: too_many_sends
+    return LoginReply::ready(started.error());
+  }
   LoginAnswer answer{channel, masked,
                      LoginSession{*identity, room, started->sid, channel, started->expiresAt}};
-  if (!guest) return LoginReply::ready(std::move(answer));
+  if (!guest) {
+    counters_.countSend(channel, SendOutcome::kDecoy);
+    return LoginReply::ready(std::move(answer));
+  }
   delivery::Message m{started->sid,
                       channel,
                       destination,
@@ -179,7 +197,9 @@ LoginReply JoinFlow::login(const LoginRequest& request) {
                       started->code};
   if (!delivery_.isRemote(channel)) {
     // The console: nothing to wait for, and no thread hop on the request path.
-    if (!delivery_.enqueue(std::move(m))) return LoginReply::ready(unavailable(channel));
+    const bool queued = delivery_.enqueue(std::move(m));
+    counters_.countSend(channel, queued ? SendOutcome::kSent : SendOutcome::kFailed);
+    if (!queued) return LoginReply::ready(unavailable(channel));
     return LoginReply::ready(std::move(answer));
   }
   return afterSend(std::move(m), std::move(answer),
@@ -193,7 +213,8 @@ LoginReply JoinFlow::afterSend(delivery::Message m, LoginAnswer answer, std::fun
       [this, m = std::move(m), answer = std::move(answer),
        onFailure = std::move(onFailure)](Completion<Result<LoginAnswer>> done) mutable {
         const std::string channel = m.channel;
-        auto finish = [answer, onFailure, channel, done](const Status& sent) {
+        auto finish = [this, answer, onFailure, channel, done](const Status& sent) {
+          counters_.countSend(channel, sent.ok() ? SendOutcome::kSent : sendOutcomeOf(sent.error()));
           done(guarded<LoginAnswer>([&]() -> Result<LoginAnswer> {
             if (sent.ok()) return answer;
             if (onFailure) onFailure();
@@ -220,6 +241,7 @@ VerifyReply JoinFlow::verify(const LoginSession& session, std::string_view code)
 
   const auto checked = verifier_.check(session.verificationSid, digits);
   const auto guest = directory_.find(session.identity);
+  countCheck(checked.outcome, guest.has_value());
   switch (checked.outcome) {
     case verify::CheckOutcome::kApproved:
       if (guest) return VerifyReply::ready(admit(*guest, session));
@@ -240,10 +262,15 @@ VerifyReply JoinFlow::verify(const LoginSession& session, std::string_view code)
 
 VerifyReply JoinFlow::checkWithTwilio(const LoginSession& session, std::string digits) {
   const auto guest = directory_.find(session.identity);
-  if (!guest)
+  if (!guest) {
+    counters_.countCheck(CheckResult::kWrongCode);
     return VerifyReply::ready(wrongCode(kChecksRemainingUnknown));  // a decoy: nothing was ever sent
+  }
   const auto destination = session.channel == "email" ? guest->email : guest->phone;
-  if (!destination) return VerifyReply::ready(codeExpired());  // changed on the list since /login
+  if (!destination) {
+    counters_.countCheck(CheckResult::kExpired);
+    return VerifyReply::ready(codeExpired());  // changed on the list since /login
+  }
   return VerifyReply::deferred(
       [this, session, to = *destination, digits = std::move(digits)](Completion<Result<Joined>> done) {
         const twilio::TwilioClient* twilio = twilioVerify_;
@@ -262,16 +289,25 @@ VerifyReply JoinFlow::checkWithTwilio(const LoginSession& session, std::string d
                 done(guarded<Joined>([&] { return finishTwilioCheck(session, checked); }));
               };
             });
-        if (!queued) done(checkUnavailable());
+        if (!queued) {
+          counters_.countCheck(CheckResult::kFailed);
+          done(checkUnavailable());
+        }
       });
 }
 
 Result<Joined> JoinFlow::finishTwilioCheck(const LoginSession& session,
                                            const Result<verify::CheckOutcome>& checked) {
-  if (!checked.ok()) return checked.error().status >= 500 ? checkUnavailable() : checked.error();
+  if (!checked.ok()) {
+    counters_.countCheck(CheckResult::kFailed);
+    return checked.error().status >= 500 ? checkUnavailable() : checked.error();
+  }
+  const auto guest =
+      *checked == verify::CheckOutcome::kApproved ? directory_.find(session.identity) : std::nullopt;
+  countCheck(*checked, guest.has_value());
   switch (*checked) {
     case verify::CheckOutcome::kApproved:
-      if (auto guest = directory_.find(session.identity)) return admit(*guest, session);
+      if (guest) return admit(*guest, session);
       return wrongCode(kChecksRemainingUnknown);  // removed from the list while Twilio was asked
     case verify::CheckOutcome::kWrongCode:
       return wrongCode(kChecksRemainingUnknown);  // Twilio does not say how many tries are left
@@ -281,6 +317,20 @@ Result<Joined> JoinFlow::finishTwilioCheck(const LoginSession& session,
       break;
   }
   return codeExpired();
+}
+
+void JoinFlow::countCheck(verify::CheckOutcome outcome, bool onList) {
+  switch (outcome) {
+    case verify::CheckOutcome::kApproved:
+      return counters_.countCheck(onList ? CheckResult::kApproved : CheckResult::kWrongCode);
+    case verify::CheckOutcome::kWrongCode:
+      return counters_.countCheck(CheckResult::kWrongCode);
+    case verify::CheckOutcome::kTooManyChecks:
+      return counters_.countCheck(CheckResult::kTooManyChecks);
+    case verify::CheckOutcome::kNotFound:
+      break;
+  }
+  counters_.countCheck(CheckResult::kExpired);
 }
 
 Result<Joined> JoinFlow::admit(const directory::Guest& guest, const LoginSession& session) {

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "app/LoginSession.hpp"
+#include "app/VerificationCounters.hpp"
 #include "common/Clock.hpp"
 #include "common/Error.hpp"
 #include "common/Eventually.hpp"
@@ -66,6 +67,8 @@ class JoinFlow {
   [[nodiscard]] LoginReply login(const LoginRequest& request);
   // `code` as the guest typed it; spaces and dashes are ignored.
   [[nodiscard]] VerifyReply verify(const LoginSession& session, std::string_view code);
+  // How sends and checks ended so far (for /metrics), each counted where its outcome is decided.
+  [[nodiscard]] const VerificationCounters& counters() const { return counters_; }
 
  private:
   struct Decoy {
@@ -79,6 +82,9 @@ class JoinFlow {
   [[nodiscard]] VerifyReply checkWithTwilio(const LoginSession& session, std::string digits);
   [[nodiscard]] Result<Joined> finishTwilioCheck(const LoginSession& session,
                                                  const Result<verify::CheckOutcome>& checked);
+  // Counts a check's outcome; an approval for a name not (or no longer) on the list counts as wrong
+  // (`onList` matters for approvals only).
+  void countCheck(verify::CheckOutcome outcome, bool onList);
   // The token for a verified guest: their chosen room if invited to it, else their first.
   [[nodiscard]] Result<Joined> admit(const directory::Guest& guest, const LoginSession& session);
 
@@ -90,6 +96,7 @@ class JoinFlow {
   std::string decoyKey_;
   JoinFlowOptions options_;
   const twilio::TwilioClient* twilioVerify_;
+  VerificationCounters counters_;
 };
 
 }  // namespace roomgate::app

@@ -7,6 +7,7 @@
 
 #include "app/EchoService.hpp"
 #include "app/JoinFlow.hpp"
+#include "app/Metrics.hpp"
 #include "app/Secrets.hpp"
 #include "common/Crypto.hpp"
 #include "delivery/DeliveryQueue.hpp"
@@ -160,10 +161,10 @@ int serve(const config::Config& config) {
                 {config.revealUnknown, Seconds(config.tokenTtlSeconds), config.otpHost()},
                 config.twilioVerify ? &twilio : nullptr);
   http::SessionCookie cookie(deriveKey(*secret, "session-cookie"));
-  http::Api api(
-      flow, cookie, clock,
-      [&](const std::optional<std::string>& to, int limit) { return outbox.list(to, limit); },
-      {config.dev, config.cookieSecure, config.tokenTtlSeconds, config.twilioVideo ? "twilio" : "builtin"});
+  http::Api api(flow, cookie, clock,
+                [&](const std::optional<std::string>& to, int limit) { return outbox.list(to, limit); },
+                {config.dev, config.cookieSecure, config.tokenTtlSeconds,
+                 config.twilioVideo ? "twilio" : "builtin", config.metricsToken.value_or("")});
 
   // Live rooms: the signaling service, fed by the rooms table, the revocation watermarks and the
   // verification records (for the "verified" badge).
@@ -207,6 +208,17 @@ int serve(const config::Config& config) {
     return rooms.revokedBefore(identity, room);
   });
   api.setEchoOffer([&](std::string_view pass, std::string_view sdp) { return echo.offer(pass, sdp); });
+  // GET /metrics, on the I/O thread: the registry and the join flow's counters are read there; the media
+  // and SFU figures are atomics.
+  api.setMetrics([&] {
+    MetricsSnapshot snapshot;
+    for (const auto& [type, n] : rtcService.registry().roomCountsByType()) snapshot.roomsByType[type] = n;
+    snapshot.participants = rtcService.registry().participantCount();
+    snapshot.media = &media->stats();
+    snapshot.sfu = &sfu.stats();
+    snapshot.verification = flow.counters();
+    return renderMetrics(snapshot);
+  });
 
   std::unique_ptr<http::Server> server;
   try {

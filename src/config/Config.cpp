@@ -280,6 +280,10 @@ Result<Config> load(const Sources& s) {
       return invalid("ROOMGATE_ICE_POLICY",
                      "relay needs a TURN server: set ROOMGATE_TURN_URLS and ROOMGATE_TURN_SECRET");
   }
+  c.metricsToken = s.lookup("ROOMGATE_METRICS_TOKEN");
+  if (c.metricsToken && c.metricsToken->size() < kMinMetricsTokenLength)
+    return invalid("ROOMGATE_METRICS_TOKEN", "must be at least " + std::to_string(kMinMetricsTokenLength) +
+                                                 " characters; make one with `openssl rand -hex 16`");
   if (auto e = loadMedia(s, c); !e) return e.error();
   if (auto st = loadProviders(s, c); !st) return st.error();
   return c;

@@ -25,6 +25,9 @@ struct Sources {
   [[nodiscard]] std::optional<std::string> lookup(const std::string& name) const;
 };
 
+// The shortest ROOMGATE_METRICS_TOKEN accepted (`openssl rand -hex 16` makes 32).
+inline constexpr std::size_t kMinMetricsTokenLength = 16;
+
 struct Config {
   std::string listen = "127.0.0.1:8080";          // ROOMGATE_LISTEN, host:port (port 0 picks a free one)
   std::string db = "./roomgate.db";               // ROOMGATE_DB
@@ -46,6 +49,9 @@ struct Config {
   std::vector<std::string> turnUrls;      // ROOMGATE_TURN_URLS, comma-separated: turn:host:port?transport=udp
   std::optional<std::string> turnSecret;  // ROOMGATE_TURN_SECRET: coturn's static-auth-secret
   bool relayOnly = false;                 // ROOMGATE_ICE_POLICY=relay: media only through TURN
+  // ROOMGATE_METRICS_TOKEN: GET /metrics then asks every client for `Authorization: Bearer <it>`; unset,
+  // /metrics is answered to loopback clients only. At least kMinMetricsTokenLength characters.
+  std::optional<std::string> metricsToken;
   // The SFU's media port (group rooms, the echo test): one UDP port for every browser.
   int rtcPort = 40000;        // ROOMGATE_RTC_PORT / --rtc-port, 0 picks a free one
   std::string rtcListenIp;    // the host of ROOMGATE_LISTEN when it is an IP address, else 127.0.0.1

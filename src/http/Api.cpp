@@ -5,6 +5,9 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "app/Metrics.hpp"
+#include "common/Crypto.hpp"
+#include "common/Text.hpp"
 #include "http/StaticFiles.hpp"
 #include "store/Database.hpp"
 
@@ -96,6 +99,29 @@ std::optional<std::string> queryParam(std::string_view target, std::string_view 
 
 }  // namespace
 
+bool isLoopbackAddress(std::string_view address) {
+  if (address.starts_with("::ffff:")) address.remove_prefix(7);  // IPv4-mapped
+  return address == "::1" || address.starts_with("127.");
+}
+
+MetricsAccess metricsAccess(const Request& request, std::string_view token) {
+  if (!token.empty()) {
+    const std::string authorization = request.header("authorization").value_or("");
+    constexpr std::string_view kBearer = "Bearer ";
+    const bool bearer = authorization.size() > kBearer.size() &&
+                        asciiLower(authorization.substr(0, kBearer.size())) == "bearer ";
+    const std::string_view given =
+        bearer ? std::string_view(authorization).substr(kBearer.size()) : std::string_view();
+    const auto bytes = [](std::string_view s) { return std::as_bytes(std::span(s.data(), s.size())); };
+    return bearer && constantTimeEqual(bytes(given), bytes(token)) ? MetricsAccess::kAllowed
+                                                                   : MetricsAccess::kUnauthorized;
+  }
+  const bool forwarded =
+      request.header("forwarded") || request.header("x-forwarded-for") || request.header("x-real-ip");
+  return isLoopbackAddress(request.remoteAddress) && !forwarded ? MetricsAccess::kAllowed
+                                                                : MetricsAccess::kForbidden;
+}
+
 Api::Api(app::JoinFlow& flow, const SessionCookie& cookie, const Clock& clock, OutboxLister listOutbox,
          ApiOptions options)
     : flow_(flow), cookie_(cookie), clock_(clock), listOutbox_(std::move(listOutbox)), options_(options) {}
@@ -138,6 +164,7 @@ Reply Api::route(const Request& request, const std::string& path) {
       return Reply::ready(std::move(r));
     }
     if (path == "/healthz") return Reply::ready(jsonResponse(200, {{"status", "ok"}}));
+    if (path == "/metrics" && metrics_) return Reply::ready(metrics(request));
     if (path == "/dev/outbox") {
       if (!options_.dev)
         return Reply::ready(errorResponse(Error::notFound("not_found", "There is no page at " + path + ".")));
@@ -226,6 +253,30 @@ Response Api::echoOffer(const Request& request) {
   auto answer = echo_(*pass, *sdp.value());
   if (!answer) return errorResponse(answer.error());
   return jsonResponse(200, {{"type", "answer"}, {"sdp", *answer}});
+}
+
+Response Api::metrics(const Request& request) {
+  switch (metricsAccess(request, options_.metricsToken)) {
+    case MetricsAccess::kAllowed:
+      break;
+    case MetricsAccess::kUnauthorized: {
+      Response r = errorResponse(
+          Error::unauthorized("metrics_unauthorized",
+                              "Send the metrics token as Authorization: Bearer <ROOMGATE_METRICS_TOKEN>."));
+      r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"roomgate metrics\"");
+      return r;
+    }
+    case MetricsAccess::kForbidden:
+      return errorResponse(Error::forbidden(
+          "metrics_forbidden",
+          "Metrics are served to this machine only (not through a proxy). Set ROOMGATE_METRICS_TOKEN to read "
+          "them from elsewhere with a bearer token."));
+  }
+  Response r;
+  r.contentType = app::kMetricsContentType;
+  r.headers = {{"Cache-Control", "no-store"}, {"X-Content-Type-Options", "nosniff"}};
+  r.body = metrics_();
+  return r;
 }
 
 Response Api::outbox(const Request& request) {

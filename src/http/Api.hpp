@@ -7,6 +7,7 @@
 //   POST /verify      {"code"} + session cookie -> {"token", "identity", "room", "video"} + pass cookie
 //   POST /echo/offer  {"sdp"} + pass cookie -> {"sdp"}: the echo test's answer (docs/SIGNALING.md)
 //   GET  /dev/outbox  the development outbox, newest first (only with --dev; 404 otherwise)
+//   GET  /metrics     Prometheus text (docs/ARCHITECTURE.md, "Metrics"); who may read it: metricsAccess()
 // Every failure is {"error": {"code", "message"}} with its status; this file is the one place where an
 // Error becomes a response.
 // Thread: the server's I/O thread only (a deferred reply completes there too).
@@ -41,7 +42,20 @@ struct ApiOptions {
   bool cookieSecure = false;
   int64_t passTtlSeconds = 3600;  // the access token's lifetime: the pass cookie lives as long
   std::string video = "builtin";  // what /verify tells the page to join with: "builtin" or "twilio"
+  std::string metricsToken;       // ROOMGATE_METRICS_TOKEN: the bearer token /metrics asks for; empty: none
 };
+
+// Who may read GET /metrics. With a token configured, any client that sends `Authorization: Bearer
+// <token>` (compared in constant time), and no one else. Without one, loopback clients only, and only
+// requests no proxy forwarded (no Forwarded, X-Forwarded-For or X-Real-IP header): a reverse proxy on the
+// same host connects from loopback too.
+enum class MetricsAccess { kAllowed, kForbidden, kUnauthorized };
+[[nodiscard]] MetricsAccess metricsAccess(const Request& request, std::string_view token);
+// True for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104 in text form.
+[[nodiscard]] bool isLoopbackAddress(std::string_view address);
+
+// The text of GET /metrics (Prometheus exposition format 0.0.4), made when asked.
+using MetricsText = std::function<std::string()>;
 
 // The echo test's signaling: the guest's pass (access token) and the browser's SDP offer -> the answer.
 using EchoOffer = std::function<Result<std::string>(std::string_view pass, std::string_view offer)>;
@@ -62,6 +76,8 @@ class Api {
   [[nodiscard]] Reply handle(const Request& request);
   // Enables POST /echo/offer (without it the route answers 503).
   void setEchoOffer(EchoOffer echo) { echo_ = std::move(echo); }
+  // Enables GET /metrics (without it the route answers 404).
+  void setMetrics(MetricsText metrics) { metrics_ = std::move(metrics); }
 
   // The response for an Error (also used by the server for transport-level refusals such as 413).
   [[nodiscard]] static Response errorResponse(const Error& e);
@@ -72,6 +88,7 @@ class Api {
   Reply verify(const Request& request);
   Response outbox(const Request& request);
   Response echoOffer(const Request& request);
+  Response metrics(const Request& request);
 
   app::JoinFlow& flow_;
   const SessionCookie& cookie_;
@@ -79,6 +96,7 @@ class Api {
   OutboxLister listOutbox_;
   ApiOptions options_;
   EchoOffer echo_;
+  MetricsText metrics_;
 };
 
 }  // namespace roomgate::http

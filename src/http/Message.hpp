@@ -14,6 +14,7 @@ struct Request {
   std::string target;                          // path and query: "/dev/outbox?to=%2B1800..."
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
+  std::string remoteAddress;  // the TCP peer's IP address ("127.0.0.1", "::1"); empty if unknown
 
   [[nodiscard]] std::optional<std::string> header(const std::string& lowerName) const {
     auto it = headers.find(lowerName);

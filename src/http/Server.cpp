@@ -76,6 +76,9 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(tcp::socket socket, Api& api, rtc::RtcService* rtc, TurnBatcher& turns, std::size_t& open)
       : stream_(std::move(socket)), api_(api), rtc_(rtc), turns_(turns), open_(open) {
     ++open_;
+    beast::error_code ec;
+    const auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) peer_ = peer.address().to_string();
   }
   ~Session() { --open_; }
 
@@ -118,6 +121,7 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!inserted) it->second += (it->first == "cookie" ? "; " : ", ") + std::string(field.value());
     }
     request.body = std::move(req.body());
+    request.remoteAddress = peer_;
     const bool keepAlive = req.keep_alive();
     const unsigned version = req.version();
     const bool head = req.method() == bhttp::verb::head;
@@ -198,6 +202,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  std::string peer_;  // the client's IP address, for Request::remoteAddress
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Api& api_;

@@ -83,6 +83,7 @@ struct MediaServer::Impl {
     std::string ufrag;
     std::unique_ptr<MediaHandler> handler;
     std::unique_ptr<WebRtcTransport> transport;
+    TransportCounters folded;  // the part of transport->counters() already added to the server's stats
     bool dead = false;
 
     Entry(Impl& s, std::string k, std::string u) : server(s), key(std::move(k)), ufrag(std::move(u)) {}
@@ -132,7 +133,26 @@ struct MediaServer::Impl {
     if (!ec) stats.bytesOut.fetch_add(datagram.size(), std::memory_order_relaxed);
   }
 
-  void logClosed(const Entry& e, const std::string& reason) {
+  // Adds what `e`'s transport counted since the last fold to the server's totals (media thread only).
+  void fold(Entry& e) {
+    const auto& c = e.transport->counters();
+    auto& f = e.folded;
+    const auto add = [](std::atomic<uint64_t>& total, uint64_t now, uint64_t& before) {
+      if (now != before) total.fetch_add(now - before, std::memory_order_relaxed);
+      before = now;
+    };
+    add(stats.rtpPacketsIn, c.rtpPacketsIn, f.rtpPacketsIn);
+    add(stats.rtpBytesIn, c.rtpBytesIn, f.rtpBytesIn);
+    add(stats.rtpPacketsOut, c.rtpPacketsOut, f.rtpPacketsOut);
+    add(stats.rtpBytesOut, c.rtpBytesOut, f.rtpBytesOut);
+    add(stats.rtcpPacketsIn, c.rtcpPacketsIn, f.rtcpPacketsIn);
+    add(stats.rtcpPacketsOut, c.rtcpPacketsOut, f.rtcpPacketsOut);
+    add(stats.srtpDecryptFailures, c.srtpDecryptFailures, f.srtpDecryptFailures);
+    add(stats.srtpEncryptFailures, c.srtpEncryptFailures, f.srtpEncryptFailures);
+  }
+
+  void logClosed(Entry& e, const std::string& reason) {
+    fold(e);
     const auto& c = e.transport->counters();
     spdlog::info(
         "media: transport {} closed: {} (stun {} ok / {} rejected, dtls {} pkts {}, rtp in {} pkts {} B, out "
@@ -141,9 +161,6 @@ struct MediaServer::Impl {
         e.key, reason, c.stunRequests, c.stunRejected, c.dtlsPackets, stateName(e.transport->dtlsState()),
         c.rtpPacketsIn, c.rtpBytesIn, c.rtpPacketsOut, c.rtpBytesOut, c.rtcpPacketsIn, c.rtcpPacketsOut,
         c.srtpDecryptFailures, c.srtpEncryptFailures, c.dropped);
-    stats.rtpPacketsIn.fetch_add(c.rtpPacketsIn, std::memory_order_relaxed);
-    stats.rtpPacketsOut.fetch_add(c.rtpPacketsOut, std::memory_order_relaxed);
-    stats.srtpDecryptFailures.fetch_add(c.srtpDecryptFailures, std::memory_order_relaxed);
   }
 
   void bury() {
@@ -193,8 +210,11 @@ struct MediaServer::Impl {
     ticker.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
       const auto now = std::chrono::steady_clock::now();
-      for (auto& [key, entry] : byKey)
-        if (!entry->dead) entry->transport->tick(now);
+      for (auto& [key, entry] : byKey) {
+        if (entry->dead) continue;
+        entry->transport->tick(now);
+        if (!entry->dead) fold(*entry);  // a transport closed by the tick was folded as it closed
+      }
       bury();
       if (tickHook) tickHook(now);
       bury();

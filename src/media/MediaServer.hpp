@@ -43,15 +43,20 @@ class MediaHandler {
   virtual void onClosed(const std::string& /*reason*/) {}
 };
 
-// Totals across transports, readable from any thread (for logs and /metrics).
+// Totals across transports, readable from any thread (for logs and /metrics). The media thread adds each
+// transport's RTP, RTCP and SRTP figures at every tick (kMediaTickInterval) and when it closes, so they lag
+// by a tick at most; the UDP byte totals move with every datagram. Relaxed atomics: each is a count on its
+// own, read without ordering against the others.
 struct MediaServerStats {
   std::atomic<uint64_t> transportsOpen{0};
   std::atomic<uint64_t> transportsCreated{0};
   std::atomic<uint64_t> transportsRefused{0};  // past kMaxTransports
   std::atomic<uint64_t> unknownDatagrams{0};   // from no known transport
   std::atomic<uint64_t> rtpPacketsIn{0}, rtpPacketsOut{0};
-  std::atomic<uint64_t> bytesIn{0}, bytesOut{0};
-  std::atomic<uint64_t> srtpDecryptFailures{0};
+  std::atomic<uint64_t> rtpBytesIn{0}, rtpBytesOut{0};
+  std::atomic<uint64_t> rtcpPacketsIn{0}, rtcpPacketsOut{0};
+  std::atomic<uint64_t> bytesIn{0}, bytesOut{0};  // every UDP datagram's payload (STUN, DTLS, SRTP)
+  std::atomic<uint64_t> srtpDecryptFailures{0}, srtpEncryptFailures{0};
 };
 
 class MediaServer {

@@ -68,6 +68,12 @@ class RoomRegistry {
   [[nodiscard]] std::optional<Seat> seat(Peer* peer) const;
   [[nodiscard]] std::size_t participantCount() const { return bySid_.size(); }
   [[nodiscard]] std::size_t roomCount() const { return rooms_.size(); }
+  // Live rooms by type ("peer-to-peer", "group"), for /metrics.
+  [[nodiscard]] std::map<std::string, std::size_t> roomCountsByType() const {
+    std::map<std::string, std::size_t> counts;
+    for (const auto& [key, room] : rooms_) ++counts[room.info.type];
+    return counts;
+  }
 
  private:
   struct Participant {

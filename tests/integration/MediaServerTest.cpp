@@ -1,11 +1,6 @@
 // The media server on a real UDP socket on 127.0.0.1: a native client (the engine's parts in their client
 // roles) connects through ICE-lite and DTLS and gets its RTP and RTCP echoed with the SSRCs swapped.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <future>
 #include <thread>
@@ -14,58 +9,13 @@
 #include "media/MediaServer.hpp"
 #include "media/WebRtcClient.hpp"
 #include "support/RtpPackets.hpp"
+#include "support/UdpClient.hpp"
 
 namespace roomgate::media {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// A UDP socket "connected" to the server, feeding a WebRtcClient.
-class UdpClient : public WebRtcClient::Listener {
- public:
-  UdpClient(uint16_t serverPort, ClientParams params) : client_(std::move(params), *this) {
-    fd_ = socket(AF_INET, SOCK_DGRAM, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(serverPort);
-    inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-    EXPECT_EQ(connect(fd_, reinterpret_cast<sockaddr*>(&to), sizeof(to)), 0);
-  }
-  ~UdpClient() override { close(fd_); }
-
-  void onClientSend(std::span<const uint8_t> d) override { (void)send(fd_, d.data(), d.size(), 0); }
-  void onClientRtp(std::span<uint8_t> b, std::size_t n) override {
-    rtp.emplace_back(b.begin(), b.begin() + n);
-  }
-  void onClientRtcp(std::span<uint8_t> b, std::size_t n) override {
-    rtcp.emplace_back(b.begin(), b.begin() + n);
-  }
-
-  // Runs the client until `done` or `limit` passed.
-  bool runUntil(const std::function<bool()>& done,
-                std::chrono::milliseconds limit = std::chrono::seconds(10)) {
-    const auto end = Clock::now() + limit;
-    std::array<uint8_t, 1500 + kSrtpMaxOverhead> buffer{};
-    while (Clock::now() < end) {
-      if (done()) return true;
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 20) > 0) {
-        const ssize_t n = recv(fd_, buffer.data(), 1500, 0);
-        if (n > 0) client_.receive(buffer, static_cast<std::size_t>(n), Clock::now());
-      }
-      client_.tick(Clock::now());
-    }
-    return done();
-  }
-  void sendRaw(std::span<const uint8_t> d) { (void)send(fd_, d.data(), d.size(), 0); }
-
-  WebRtcClient& client() { return client_; }
-  std::vector<std::vector<uint8_t>> rtp, rtcp;
-
- private:
-  int fd_ = -1;
-  WebRtcClient client_;
-};
+using testing::UdpClient;
 
 TEST(MediaServerTest, EchoesRtpAndRtcpWithSwappedSsrcsToANativeClient) {
   const auto serverCert = DtlsCertificate::generate();
@@ -106,6 +56,19 @@ TEST(MediaServerTest, EchoesRtpAndRtcpWithSwappedSsrcsToANativeClient) {
             (std::vector<uint8_t>{0xBB, 0xBB, 0x00, 0x01, 0xAA, 0xAA, 0x00, 0x01}));
   EXPECT_EQ(udp.client().decryptFailures(), 0u);
   EXPECT_EQ(server.stats().transportsOpen.load(), 1u);
+
+  // The totals move while the transport is open (folded in at every media tick), not only when it closes.
+  const auto& stats = server.stats();
+  EXPECT_TRUE(udp.runUntil(
+      [&] {
+        return stats.rtpPacketsIn.load() == 20 && stats.rtpPacketsOut.load() == 20 &&
+               stats.rtcpPacketsIn.load() == 1 && stats.rtcpPacketsOut.load() == 1;
+      },
+      std::chrono::seconds(2)))
+      << stats.rtpPacketsIn.load() << " in, " << stats.rtpPacketsOut.load() << " out";
+  EXPECT_GT(stats.rtpBytesIn.load(), 20u * 12);
+  EXPECT_GT(stats.rtpBytesOut.load(), 20u * 12);
+  EXPECT_EQ(stats.srtpDecryptFailures.load(), 0u);
 }
 
 TEST(MediaServerTest, DatagramsFromNoTransportAreDroppedAndCounted) {

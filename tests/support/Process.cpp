@@ -129,8 +129,8 @@ void HttpClient::clearCookies() {
   curl_easy_setopt(curl_, CURLOPT_COOKIELIST, "ALL");
 }
 
-HttpResponse HttpClient::get(const std::string& path) {
-  return perform("GET", path, nullptr, "", {});
+HttpResponse HttpClient::get(const std::string& path, const std::vector<std::string>& extraHeaders) {
+  return perform("GET", path, nullptr, "", extraHeaders);
 }
 HttpResponse HttpClient::post(const std::string& path, const std::string& body,
                               const std::string& contentType, const std::vector<std::string>& extraHeaders) {

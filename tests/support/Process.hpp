@@ -51,7 +51,7 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  HttpResponse get(const std::string& path);
+  HttpResponse get(const std::string& path, const std::vector<std::string>& extraHeaders = {});
   HttpResponse post(const std::string& path, const std::string& body,
                     const std::string& contentType = "application/json",
                     const std::vector<std::string>& extraHeaders = {});

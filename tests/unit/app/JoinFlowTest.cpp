@@ -233,5 +233,54 @@ TEST_F(JoinFlowTest, UnknownNamesNeverWaitForAProvider) {
   EXPECT_TRUE(sent().empty());
 }
 
+TEST_F(JoinFlowTest, SendsAndChecksAreCountedByOutcome) {
+  auto login = loginNow({"mabel", std::nullopt, std::nullopt});
+  ASSERT_TRUE(login.ok());
+  const auto code = sent().at(0).code;
+  ASSERT_TRUE(loginNow({"mallory", std::nullopt, std::nullopt}).ok());
+  ASSERT_TRUE(loginNow({"ema", std::nullopt, std::nullopt}).ok());
+  EXPECT_EQ(verifyNow(login->session, "12").error().code, "invalid_code");     // not a check
+  EXPECT_EQ(verifyNow(login->session, "0000000").error().code, "wrong_code");  // 7 digits: never right
+  ASSERT_TRUE(verifyNow(login->session, code).ok());
+  EXPECT_EQ(verifyNow(login->session, code).error().code, "code_expired");  // used up
+
+  const auto& c = flow_.counters();
+  EXPECT_EQ(c.sent("sms", SendOutcome::kSent), 1u);
+  EXPECT_EQ(c.sent("sms", SendOutcome::kDecoy), 1u);
+  EXPECT_EQ(c.sent("email", SendOutcome::kSent), 1u);
+  EXPECT_EQ(c.checked(CheckResult::kWrongCode), 1u);
+  EXPECT_EQ(c.checked(CheckResult::kApproved), 1u);
+  EXPECT_EQ(c.checked(CheckResult::kExpired), 1u);
+  EXPECT_EQ(c.checked(CheckResult::kTooManyChecks), 0u);
+}
+
+TEST_F(JoinFlowTest, RefusalsAreCountedWhereTheyAreDecided) {
+  for (int i = 0; i < verify::kMaxSendsPerWindow + 1; ++i)
+    (void)loginNow({"mabel", std::nullopt, std::nullopt});
+  EXPECT_EQ(flow_.counters().sent("sms", SendOutcome::kRateLimited), 1u);
+  channel_.up = false;
+  EXPECT_EQ(loginNow({"ema", std::nullopt, std::nullopt}).error().status, 503);
+  EXPECT_EQ(flow_.counters().sent("email", SendOutcome::kUnavailable), 1u);
+
+  channel_.up = true;
+  channel_.provider = true;
+  channel_.refuse = Error::unavailable("provider_timeout", "no answer within 10 s");
+  (void)await(flow_.login({"ema", std::nullopt, std::nullopt}));
+  channel_.refuse = Error::badRequest("invalid_destination", "The address cannot receive codes.");
+  (void)await(flow_.login({"ema", std::nullopt, std::nullopt}));
+  channel_.refuse.reset();
+  auto login = await(flow_.login({"ema", std::nullopt, std::nullopt}));
+  ASSERT_TRUE(login.ok());
+  const auto& c = flow_.counters();
+  EXPECT_EQ(c.sent("email", SendOutcome::kFailed), 1u);
+  EXPECT_EQ(c.sent("email", SendOutcome::kRefused), 1u);
+  EXPECT_EQ(c.sent("email", SendOutcome::kSent), 1u);
+
+  for (int i = 0; i < verify::kMaxChecks + 1; ++i) (void)verifyNow(login->session, "0000000");
+  EXPECT_EQ(c.checked(CheckResult::kWrongCode), static_cast<uint64_t>(verify::kMaxChecks - 1));
+  EXPECT_EQ(c.checked(CheckResult::kTooManyChecks), 2u);  // the last attempt, and every one after it
+  EXPECT_EQ(c.checked(CheckResult::kExpired), 0u);
+}
+
 }  // namespace
 }  // namespace roomgate::app

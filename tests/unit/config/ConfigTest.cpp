@@ -85,6 +85,21 @@ TEST(ConfigLoad, DefaultsAndValidation) {
   }
 }
 
+TEST(ConfigLoad, MetricsTokenIsOptionalButNotShort) {
+  auto none = load({});
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->metricsToken);
+  Sources s;
+  s.env = {{"ROOMGATE_METRICS_TOKEN", "0123456789abcdef"}};
+  auto set = load(s);
+  ASSERT_TRUE(set.ok()) << set.error().message;
+  EXPECT_EQ(set->metricsToken, "0123456789abcdef");
+  s.env = {{"ROOMGATE_METRICS_TOKEN", "short"}};
+  auto bad = load(s);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("ROOMGATE_METRICS_TOKEN"), std::string::npos);
+}
+
 TEST(ConfigLoad, MediaPortAndAddresses) {
   auto c = load({});
   ASSERT_TRUE(c.ok());

@@ -1,0 +1,36 @@
+#pragma once
+// Metrics: the text of GET /metrics, in the Prometheus text exposition format 0.0.4. A pure writer: a
+// snapshot of the server's figures in, text out. Every metric it may emit is listed, with its meaning, in
+// docs/ARCHITECTURE.md ("Metrics"); names are stable. Counters end in _total; gauges do not.
+// Thread: any; the stats objects it reads are atomics (the media thread writes them), the rest is copied.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "app/VerificationCounters.hpp"
+
+namespace roomgate::media {
+struct MediaServerStats;
+struct SfuStats;
+}  // namespace roomgate::media
+
+namespace roomgate::app {
+
+inline constexpr std::string_view kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+struct MetricsSnapshot {
+  // Live rooms (signaling) by type ("peer-to-peer", "group"); both types are always written.
+  std::map<std::string, uint64_t> roomsByType;
+  uint64_t participants = 0;  // joined participants, those in their reconnect window included
+  const media::MediaServerStats* media = nullptr;  // null: no media figures written
+  const media::SfuStats* sfu = nullptr;            // null: no SFU figures written (no group-room media)
+  VerificationCounters verification;
+};
+
+[[nodiscard]] std::string renderMetrics(const MetricsSnapshot& snapshot);
+
+// A label value as the format writes it between double quotes: \ " and newline escaped.
+[[nodiscard]] std::string escapeLabelValue(std::string_view value);
+
+}  // namespace roomgate::app
