@@ -3,10 +3,13 @@
 // through `chromiumLauncher` runs inside the namespace; a server listening on `hostIp` (the root side of
 // the pair) is reachable from both namespaces, and only what crosses the pair is lost.
 //
-// The loss is `tc qdisc … netem loss P%` on both ends' egress where the kernel has sch_netem, else an
-// iptables `statistic --mode random` DROP on the namespace's INPUT and OUTPUT (same rate, same link,
-// both directions): some kernels (this project's CI among them) are built without netem and without
-// the tc classifiers that could stand in for it, while the iptables statistic match is there.
+// The loss is `tc qdisc … netem loss P%` on both ends' egress where the kernel has sch_netem. Some
+// kernels (this project's CI among them) are built without netem and without the tc classifiers and
+// actions that could stand in for it; there the same rate comes from iptables' `statistic --mode random`
+// match, a DROP in the INPUT chain of the receiving side: the namespace's for what goes in, the root
+// namespace's (for this veth only) for what comes out. Dropped on receipt, a packet is lost silently, as
+// on a wire; a DROP in the sender's OUTPUT chain would instead fail its sendmsg() with EPERM, which the
+// browser notices (its video then showed no gaps to NACK at all).
 // Needs root and iproute2 (`ip`, `tc`), and iptables (Debian package) for the fallback.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -71,6 +74,13 @@ async function removeStale(ip) {
     const match = link && VETH_NAME.exec(link);
     if (match && !alive(Number(match[1]))) await sh(ip, ['link', 'delete', link]).catch(() => {});
   }
+  const iptables = await tool('iptables');
+  if (!iptables) return;
+  for (const rule of (await sh(iptables, ['-S', 'INPUT']).catch(() => '')).split('\n')) {
+    const match = /^-A INPUT -i (\S+) /.exec(rule);
+    const link = match && VETH_NAME.exec(match[1]);
+    if (link && !alive(Number(link[1]))) await sh(iptables, ['-D', ...rule.split(' ').slice(1)]).catch(() => {});
+  }
 }
 
 // A free /30 in 10.200.0.0/16, tried from one picked by the pid: [root-side address, namespace-side address].
@@ -87,7 +97,8 @@ async function freeSubnet(ip) {
 /**
  * Makes the namespace and the lossy veth pair. `lossPercent` of the packets crossing the pair are
  * dropped in each direction. Fails (never skips) when this machine cannot: the tests need root.
- * Returns {name, hostIp, nsIp, method ('netem' | 'iptables statistic'), chromiumLauncher, exec(file, args), stop()}.
+ * Returns {name, hostIp, nsIp, method ('netem' | 'iptables statistic'), chromiumLauncher, exec(file, args),
+ * drops() (resolves to the packets dropped so far: {in, out}, into and out of the namespace), stop()}.
  */
 export async function startLossyNamespace({ lossPercent = 5, chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' } = {}) {
   const ip = await tool('ip');
@@ -100,7 +111,9 @@ export async function startLossyNamespace({ lossPercent = 5, chromium = process.
   const hostLink = `rg${process.pid}n${id}h`;
   const nsLink = `rg${process.pid}n${id}n`;
   let dir = null;
+  let removeLoss = async () => {};
   const stop = async () => {
+    await removeLoss().catch(() => {});
     await sh(ip, ['netns', 'delete', name]).catch(() => {}); // takes the veth pair with it
     await sh(ip, ['link', 'delete', hostLink]).catch(() => {}); // if it never got that far
     if (dir) await rm(dir, { recursive: true, force: true });
@@ -118,29 +131,36 @@ export async function startLossyNamespace({ lossPercent = 5, chromium = process.
     await sh(ip, ['-n', name, 'link', 'set', 'lo', 'up']);
 
     const exec = (file, args) => sh(ip, ['netns', 'exec', name, file, ...args]);
-    const method = await applyLoss({ ip, exec, hostLink, nsLink, lossPercent });
+    const loss = await applyLoss({ exec, hostLink, nsLink, lossPercent, applied: (remove) => (removeLoss = remove) });
+    const { method, drops } = loss;
 
     // Playwright starts this instead of Chromium; it talks to Chromium over a pipe, which the exec keeps.
     dir = await mkdtemp(path.join(tmpdir(), 'roomgate-netns-'));
     const chromiumLauncher = path.join(dir, 'chromium-in-netns');
     await writeFile(chromiumLauncher, `#!/bin/sh\nexec ${ip} netns exec ${name} ${chromium} "$@"\n`);
     await chmod(chromiumLauncher, 0o755);
-    return { name, hostIp, nsIp, method, lossPercent, chromiumLauncher, exec, stop };
+    return { name, hostIp, nsIp, method, lossPercent, chromiumLauncher, exec, drops, stop };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-// Loss on both directions of the pair; returns which way it was applied.
-async function applyLoss({ ip, exec, hostLink, nsLink, lossPercent }) {
+// Loss on both directions of the pair. Returns {method, drops()}: which way it was applied, and how to
+// count what it dropped. `applied(remove)` is given what undoes what the namespace's deletion does not.
+async function applyLoss({ exec, hostLink, nsLink, lossPercent, applied }) {
   const tc = await tool('tc');
   let netemError = 'tc not found';
   if (tc) {
     try {
       await exec(tc, ['qdisc', 'add', 'dev', nsLink, 'root', 'netem', 'loss', `${lossPercent}%`]); // namespace -> root
       await sh(tc, ['qdisc', 'add', 'dev', hostLink, 'root', 'netem', 'loss', `${lossPercent}%`]); // root -> namespace
-      return 'netem';
+      const dropped = (text) => Number(/dropped (\d+)/.exec(text)?.[1] ?? 0);
+      const drops = async () => ({
+        in: dropped(await sh(tc, ['-s', 'qdisc', 'show', 'dev', hostLink])),
+        out: dropped(await exec(tc, ['-s', 'qdisc', 'show', 'dev', nsLink])),
+      });
+      return { method: 'netem', drops };
     } catch (error) {
       netemError = error.message;
       await exec(tc, ['qdisc', 'delete', 'dev', nsLink, 'root']).catch(() => {});
@@ -151,12 +171,13 @@ async function applyLoss({ ip, exec, hostLink, nsLink, lossPercent }) {
     iptables,
     `the kernel has no netem (${netemError}) and iptables is missing for the fallback: install the Debian package iptables (scripts/install-deps)`,
   );
-  const probability = String(lossPercent / 100);
-  for (const [chain, direction] of [
-    ['INPUT', '-i'],
-    ['OUTPUT', '-o'],
-  ]) {
-    await exec(iptables, ['-A', chain, direction, nsLink, '-m', 'statistic', '--mode', 'random', '--probability', probability, '-j', 'DROP']);
-  }
-  return 'iptables statistic';
+  const drop = (link) => ['INPUT', '-i', link, '-m', 'statistic', '--mode', 'random', '--probability', String(lossPercent / 100), '-j', 'DROP'];
+  await exec(iptables, ['-A', ...drop(nsLink)]); // root -> namespace, dropped on arrival in the namespace
+  await sh(iptables, ['-A', ...drop(hostLink)]); // namespace -> root, dropped on arrival in the root namespace
+  applied(() => sh(iptables, ['-D', ...drop(hostLink)]));
+  // The packet count of the INPUT rule for `link` in `iptables -L INPUT -v -x -n` (pkts first, `in` sixth).
+  const dropped = (listing, link) => Number(listing.split('\n').map((l) => l.trim().split(/\s+/)).find((f) => f[5] === link)?.[0] ?? 0);
+  const list = ['-L', 'INPUT', '-v', '-x', '-n'];
+  const drops = async () => ({ in: dropped(await exec(iptables, list), nsLink), out: dropped(await sh(iptables, list), hostLink) });
+  return { method: 'iptables statistic', drops };
 }
