@@ -1,13 +1,17 @@
 // The forwarding and feedback state machines driven by arbitrary input: each byte group is one event
 // (a packet with any SSRC/seq/timestamp, a NACK, a tick, a PLI, a report) at a time that moves forward
 // by a fuzzed step. No crash, no sanitizer report, and the contracts that hold on any input:
-//  - SeqRewriter: a mapped packet maps back from its out seq; a repeat of it maps to the same out seq;
+//  - SeqRewriter: a mapped packet maps back from its out seq (with its out timestamp); a repeat of it maps
+//    to the same out seq;
 //  - NackGenerator: never more than kMaxMissing missing; a tick's NACKs are distinct;
-//  - RetransmissionBuffer: what it answers parses as RTP and is at most the stored size + 2;
+//  - RetransmissionBuffer: what it finds for a NACKed out seq is the packet stored for it; as RTX (toRtx)
+//    it parses as RTP and is at most the stored size + 2;
 //  - RembPolicy: what it sends is within the clamp.
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <span>
 #include <vector>
@@ -37,10 +41,10 @@ class Input {
   size_t pos_ = 0;
 };
 
-std::vector<uint8_t> rtpPacket(uint16_t seq, uint32_t timestamp, size_t payload) {
+std::vector<uint8_t> rtpPacket(uint32_t ssrc, uint16_t seq, uint32_t timestamp, size_t payload) {
   std::vector<uint8_t> p = {0x80, 96, static_cast<uint8_t>(seq >> 8), static_cast<uint8_t>(seq)};
   for (int shift = 24; shift >= 0; shift -= 8) p.push_back(static_cast<uint8_t>(timestamp >> shift));
-  p.insert(p.end(), {1, 2, 3, 4});
+  for (int shift = 24; shift >= 0; shift -= 8) p.push_back(static_cast<uint8_t>(ssrc >> shift));
   p.resize(p.size() + payload, 0x55);
   return p;
 }
@@ -51,8 +55,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Input in({data, size});
   auto now = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
   SeqRewriter rewriter(0xABCD, in.u8() & 1 ? 48000 : 90000, in.u16(), in.u32());
-  RetransmissionBuffer buffer(in.u8() & 1 ? std::optional<RtxParameters>(RtxParameters{7, 97, in.u16()})
-                                          : std::nullopt);
+  RetransmissionBuffer buffer;
+  ResendThrottle throttle;
+  const std::optional<RtxParameters> rtx =
+      in.u8() & 1 ? std::optional<RtxParameters>(RtxParameters{7, 97}) : std::nullopt;
+  uint16_t rtxSeq = in.u16();
+  std::vector<uint8_t> scratch(kMaxRetransmitPacketSize + kRtxHeaderSize);
   NackGenerator nacks;
   KeyframeRequester keyframes(in.u8() & 1 ? KeyframeRequestKind::Fir : KeyframeRequestKind::Pli);
   RembPolicy remb;
@@ -64,19 +72,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const uint16_t seq = in.u16();
         const uint32_t timestamp = in.u32();
         nacks.onPacket(seq, now);
+        const auto packet = rtpPacket(ssrc, seq, timestamp, in.u16() % 1600);
+        CHECK(buffer.store(packet, now) == (packet.size() <= kMaxRetransmitPacketSize));
         const auto m = rewriter.map(ssrc, seq, timestamp, now);
         if (!m) break;
-        const auto source = rewriter.source(m->seq);
-        CHECK(source && source->ssrc == ssrc && source->seq == seq);
+        const auto origin = rewriter.origin(m->seq);
+        CHECK(origin && origin->source.ssrc == ssrc && origin->source.seq == seq &&
+              origin->outTimestamp == m->timestamp);
         const auto again = rewriter.map(ssrc, seq, timestamp, now);
         CHECK(again && again->seq == m->seq && again->timestamp == m->timestamp);
-        const auto packet = rtpPacket(m->seq, m->timestamp, in.u16() % 1600);
-        CHECK(buffer.store(packet, now) == (packet.size() <= kMaxRetransmitPacketSize));
         break;
       }
-      case 1: {  // a subscriber's NACK
-        const auto sent = buffer.retransmit(in.u16(), now);
-        if (sent) CHECK(parseRtp(*sent).ok() && sent->size() <= kMaxRetransmitPacketSize + kRtxHeaderSize);
+      case 1: {  // a subscriber's NACK, answered as the Router does
+        const uint16_t outSeq = in.u16();
+        const auto origin = rewriter.origin(outSeq);
+        if (!origin) break;
+        const auto held = buffer.find(origin->source.ssrc, origin->source.seq, now);
+        if (!held || !throttle.allow(outSeq, held->storedAt, now)) break;
+        CHECK(held->parsed.ssrc == origin->source.ssrc && held->parsed.sequenceNumber == origin->source.seq);
+        std::copy(held->packet.begin(), held->packet.end(), scratch.begin());
+        std::size_t sent = held->packet.size();
+        if (rtx) sent = toRtx(scratch, sent, held->parsed, *rtx, rtxSeq++);
+        CHECK(parseRtp(std::span(scratch).first(sent)).ok() && sent <= held->packet.size() + kRtxHeaderSize);
         break;
       }
       case 2: {
@@ -106,7 +123,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (const auto bps = remb.tick(now))
           CHECK(*bps >= kMinVideoBitrateBps && *bps <= kMaxVideoBitrateBps);
         nacks.setRtt(std::chrono::milliseconds(in.u16()));
-        buffer.setRtt(std::chrono::milliseconds(in.u16()));
+        throttle.setRtt(std::chrono::milliseconds(in.u16()));
         break;
     }
   }

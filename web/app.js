@@ -383,7 +383,7 @@ function toggleCamera() {
 // participant; participants() is everyone in the room, yourself first; sid() is your participant SID;
 // roomType() the room's type. Group rooms: receiving() the SIDs whose tracks the SFU sends us now,
 // sections() the m= sections of our subscriber connection, goneAt(sid) when (Date.now()) the server's
-// offer took sid's tracks away.
+// offer that took sid's tracks away arrived.
 window.roomgate = {
   stats: async () => (state.call ? state.call.stats() : {}),
   participants: () => (state.call ? state.call.participants() : []),

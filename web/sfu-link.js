@@ -14,7 +14,7 @@ export class SfuLink {
     this.connection = 0; // the subscriber connection the server's offers are for
     this.streams = new Map(); // participant SID -> MediaStream of theirs
     this.owners = new Map(); // subscriber transceiver mid -> the participant SID its track is of
-    this.gone = new Map(); // participant SID -> when (Date.now()) an answered offer took their last track away
+    this.gone = new Map(); // participant SID -> when (Date.now()) the offer that took their tracks away arrived
     this.queue = Promise.resolve();
     this.closed = false;
   }
@@ -53,7 +53,8 @@ export class SfuLink {
             await this.publisher.setRemoteDescription({ type: 'answer', sdp: message.sdp });
           }
         });
-      case 'subscribeOffer':
+      case 'subscribeOffer': {
+        const arrived = Date.now();
         return this.enqueue(async () => {
           if (!this.subscriber || message.connection !== this.connection) this.newSubscriber(message.connection);
           const pc = this.subscriber;
@@ -62,8 +63,9 @@ export class SfuLink {
           await pc.setLocalDescription();
           this.call.signaling.send({ type: 'subscribeAnswer', sdp: pc.localDescription.sdp });
           const now = this.receiving();
-          for (const sid of before) if (!now.includes(sid)) this.gone.set(sid, Date.now());
+          for (const sid of before) if (!now.includes(sid)) this.gone.set(sid, arrived);
         });
+      }
       case 'mediaClosed':
         // The server's side of a connection is gone: publish again; for the subscriber a new offer follows.
         if (message.role === 'publisher') return this.publish();

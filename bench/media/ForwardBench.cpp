@@ -1,15 +1,19 @@
 // CPU per forwarded packet: one publisher's 1200-byte video packets fanned out by media::Router to N
-// subscribers (each: rewrite, retransmission copy, SRTP protect, hand to the socket layer), beside the bare
-// cost of libsrtp's srtp_protect for the same packets, in one run. Transports are connected in memory
-// (tests/support/MediaPair.hpp); the socket send is not included (it is the same for any SFU).
+// subscribers (once: the track's retransmission copy; each: rewrite, SRTP protect, hand to the socket layer),
+// beside the bare cost of libsrtp's srtp_protect for the same packets, in one run. Transports are connected
+// in memory (tests/support/MediaPair.hpp); the socket send is not included (it is the same for any SFU).
+// Then the memory the Router holds for the track and per subscription (Router::memoryUse: sizeof plus
+// preallocated buffers), and what that makes for a group room where everyone publishes one video track.
 //
-// Usage: bench_forward [--packets N] [--rounds R]   Prints a table of medians.
+// Usage: bench_forward [--packets N] [--rounds R]   Prints a table of medians, then one of bytes.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "BareSrtp.hpp"
@@ -45,12 +49,24 @@ std::vector<uint8_t> packet(uint16_t seq, uint32_t ts) {
   return p;
 }
 
+// This thread's CPU time in ns: unlike wall time, hardly inflated by other load on the machine.
+double cpuNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
+}
+
+struct PerPacket {
+  double wall = 0, cpu = 0;  // ns
+};
+
 // ns per srtp_protect of a kPacketBytes packet with libsrtp alone (GCM, as browsers negotiate).
-double bareProtect(std::size_t packets) {
+PerPacket bareProtect(std::size_t packets) {
   std::vector<uint8_t> key(28, 9);
   const auto session = bench::bareGcmSession(ssrc_any_outbound, key);
   std::vector<uint8_t> buffer(kPacketBytes + kSrtpMaxOverhead);
   const auto t0 = Steady::now();
+  const double c0 = cpuNs();
   for (std::size_t i = 0; i < packets; ++i) {
     const auto p = packet(static_cast<uint16_t>(i), static_cast<uint32_t>(i * 3000));
     std::memcpy(buffer.data(), p.data(), p.size());
@@ -58,7 +74,7 @@ double bareProtect(std::size_t packets) {
     if (srtp_protect(session.get(), buffer.data(), &n) != srtp_err_status_ok) std::exit(1);
   }
   const auto t1 = Steady::now();
-  return std::chrono::duration<double, std::nano>(t1 - t0).count() / packets;
+  return {std::chrono::duration<double, std::nano>(t1 - t0).count() / packets, (cpuNs() - c0) / packets};
 }
 
 }  // namespace
@@ -71,8 +87,11 @@ int main(int argc, char** argv) {
       "Forwarding 1200-byte VP8 packets, one publisher to N subscribers, %zu packets x %d rounds, "
       "medians\n\n",
       packets, rounds);
-  std::printf("| N | ns per forwarded packet | bare srtp_protect | overhead above the crypto |\n");
-  std::printf("| ---: | ---: | ---: | ---: |\n");
+  std::printf(
+      "| N | ns per forwarded packet | bare srtp_protect | overhead above the crypto | CPU ns per forwarded "
+      "packet | CPU bare | CPU overhead |\n");
+  std::printf("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+  std::vector<std::pair<std::size_t, Router::MemoryUse>> memory;
   for (const std::size_t n :
        {std::size_t{1}, std::size_t{5}, std::size_t{10}, std::size_t{25}, std::size_t{50}}) {
     testing::FakeRandom random;
@@ -97,11 +116,13 @@ int main(int argc, char** argv) {
            sdp::subscriberCodecs(sdp::MediaKind::kVideo), sdp::subscriberExtensions(sdp::MediaKind::kVideo)},
           {});
     }
-    std::vector<double> forward, bare;
+    memory.emplace_back(n, router.memoryUse());
+    std::vector<double> forward, bare, forwardCpu, bareCpu;
     uint16_t seq = 0;
     std::vector<uint8_t> buffer(1500 + kSrtpMaxOverhead);
     for (int r = 0; r < rounds; ++r) {
       const auto t0 = Steady::now();
+      const double c0 = cpuNs();
       for (std::size_t i = 0; i < packets; ++i) {
         ++seq;
         const auto p = packet(seq, seq * 3000u);
@@ -111,10 +132,24 @@ int main(int argc, char** argv) {
       }
       const auto t1 = Steady::now();
       forward.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() / (packets * n));
-      bare.push_back(bareProtect(packets));
+      forwardCpu.push_back((cpuNs() - c0) / (packets * n));
+      const PerPacket b = bareProtect(packets);
+      bare.push_back(b.wall);
+      bareCpu.push_back(b.cpu);
     }
     const double f = bench::median(forward), b = bench::median(bare);
-    std::printf("| %zu | %.0f | %.0f | %+.0f |\n", n, f, b, f - b);
+    const double fc = bench::median(forwardCpu), bc = bench::median(bareCpu);
+    std::printf("| %zu | %.0f | %.0f | %+.0f | %.0f | %.0f | %+.0f |\n", n, f, b, f - b, fc, bc, fc - bc);
+  }
+  std::printf(
+      "\nMemory held by the Router (sizeof plus preallocated buffers), one video track to N subscribers\n\n");
+  std::printf("| N | bytes per track | bytes per subscription | N-person room, everyone publishing |\n");
+  std::printf("| ---: | ---: | ---: | ---: |\n");
+  for (const auto& [n, m] : memory) {
+    const std::size_t perOut = m.subscriptions / n;
+    // N tracks, each to the N - 1 others.
+    std::printf("| %zu | %zu | %zu | %.1f MB |\n", n, m.tracks, perOut,
+                static_cast<double>(n * m.tracks + n * (n - 1) * perOut) / 1e6);
   }
   return 0;
 }

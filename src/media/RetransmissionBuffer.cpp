@@ -5,24 +5,17 @@
 
 #include "common/Check.hpp"
 #include "media/Bytes.hpp"
-#include "media/Rtp.hpp"
 
 namespace roomgate::media {
 
 namespace {
 constexpr uint8_t kPaddingBit = 0x20;  // first header byte: V(2) P(1) X(1) CC(4)
-// Slots are indexed by seq % kRetransmissionPackets: consecutive across the 16-bit wrap only if it
-// divides 65536.
+// Slots are indexed by seq % their count: consecutive across the 16-bit wrap only if it divides 65536.
 static_assert(65536 % kRetransmissionPackets == 0);
+static_assert(65536 % kResendThrottleSlots == 0);
 }  // namespace
 
-RetransmissionBuffer::RetransmissionBuffer(std::optional<RtxParameters> rtx)
-    : rtx_(rtx), slots_(kRetransmissionPackets) {
-  if (rtx_) {
-    CHECK(rtx_->payloadType <= 0x7F);
-    rtxSeq_ = rtx_->firstSeq;
-  }
-}
+RetransmissionBuffer::RetransmissionBuffer() : slots_(kRetransmissionPackets) {}
 
 bool RetransmissionBuffer::store(std::span<const uint8_t> packet, Clock::time_point now) {
   if (packet.size() > kMaxRetransmitPacketSize) return false;
@@ -32,29 +25,36 @@ bool RetransmissionBuffer::store(std::span<const uint8_t> packet, Clock::time_po
   slot.used = true;
   slot.seq = parsed->sequenceNumber;
   slot.size = static_cast<uint16_t>(packet.size());
-  slot.payloadOffset = static_cast<uint16_t>(parsed->payloadOffset);
-  slot.payloadSize = static_cast<uint16_t>(parsed->payloadSize);
-  slot.sentAt = now;
-  slot.resentAt.reset();
+  slot.ssrc = parsed->ssrc;
+  slot.storedAt = now;
   std::copy(packet.begin(), packet.end(), slot.bytes.begin());
   return true;
 }
 
-std::optional<std::span<const uint8_t>> RetransmissionBuffer::retransmit(uint16_t seq,
-                                                                         Clock::time_point now) {
-  Slot& slot = slots_[seq % kRetransmissionPackets];
-  if (!slot.used || slot.seq != seq || now - slot.sentAt > kMaxRetransmissionAge) {
-    ++missing_;
+std::optional<RetransmissionBuffer::Held> RetransmissionBuffer::find(uint32_t ssrc, uint16_t seq,
+                                                                     Clock::time_point now) const {
+  const Slot& slot = slots_[seq % kRetransmissionPackets];
+  if (!slot.used || slot.seq != seq || slot.ssrc != ssrc || now - slot.storedAt > kMaxRetransmissionAge)
     return std::nullopt;
-  }
-  if (slot.resentAt && now - *slot.resentAt < std::max(rtt_, kMinResendInterval)) {
+  const auto packet = std::span<const uint8_t>(slot.bytes).first(slot.size);
+  auto parsed = parseRtp(packet);
+  if (!parsed.ok()) return std::nullopt;  // parsed when stored: not reached
+  return Held{packet, *parsed, slot.storedAt};
+}
+
+std::size_t RetransmissionBuffer::memoryBytes() const {
+  return sizeof(*this) + slots_.capacity() * sizeof(Slot);
+}
+
+bool ResendThrottle::allow(uint16_t seq, Clock::time_point storedAt, Clock::time_point now) {
+  Resend& last = resends_[seq % kResendThrottleSlots];
+  if (last.used && last.seq == seq && last.at >= storedAt &&
+      now - last.at < std::max(rtt_, kMinResendInterval)) {
     ++throttled_;
-    return std::nullopt;
+    return false;
   }
-  slot.resentAt = now;
-  ++retransmitted_;
-  if (!rtx_) return std::span<const uint8_t>(slot.bytes).first(slot.size);
-  return buildRtx(slot);
+  last = {true, seq, now};
+  return true;
 }
 
 // RFC 4588 section 4:
@@ -64,17 +64,19 @@ std::optional<std::span<const uint8_t>> RetransmissionBuffer::retransmit(uint16_
 //  |            contributing source (CSRC) identifiers / extension |   the original's
 //  |            OSN                |                               |
 //  |                  Original RTP Packet Payload                  |
-std::span<const uint8_t> RetransmissionBuffer::buildRtx(const Slot& slot) {
-  const std::span<uint8_t> out(rtxPacket_);
-  std::memcpy(out.data(), slot.bytes.data(), slot.payloadOffset);
-  out[0] = static_cast<uint8_t>(out[0] & ~kPaddingBit);
-  setPayloadType(out, rtx_->payloadType);
-  setSequenceNumber(out, rtxSeq_++);
-  setSsrc(out, rtx_->ssrc);
-  writeU16(out, slot.payloadOffset, slot.seq);
-  std::memcpy(out.data() + slot.payloadOffset + kRtxHeaderSize, slot.bytes.data() + slot.payloadOffset,
-              slot.payloadSize);
-  return out.first(size_t{slot.payloadOffset} + kRtxHeaderSize + slot.payloadSize);
+std::size_t toRtx(std::span<uint8_t> buffer, std::size_t size, const RtpPacket& parsed,
+                  const RtxParameters& rtx, uint16_t rtxSeq) {
+  CHECK(rtx.payloadType <= 0x7F);
+  CHECK(size + kRtxHeaderSize <= buffer.size() && parsed.payloadOffset + parsed.payloadSize <= size);
+  const uint16_t osn = readU16(buffer, 2);
+  std::memmove(buffer.data() + parsed.payloadOffset + kRtxHeaderSize, buffer.data() + parsed.payloadOffset,
+               parsed.payloadSize);
+  writeU16(buffer, parsed.payloadOffset, osn);
+  buffer[0] = static_cast<uint8_t>(buffer[0] & ~kPaddingBit);
+  setPayloadType(buffer, rtx.payloadType);
+  setSequenceNumber(buffer, rtxSeq);
+  setSsrc(buffer, rtx.ssrc);
+  return parsed.payloadOffset + kRtxHeaderSize + parsed.payloadSize;
 }
 
 }  // namespace roomgate::media

@@ -1,10 +1,14 @@
 #pragma once
-// RetransmissionBuffer: the last packets sent on one outgoing stream, to answer the subscriber's NACKs
-// (RFC 4585 6.2.1) either with the packet as it was sent or, when RTX was negotiated, as an RFC 4588
-// retransmission packet. Slots are preallocated at construction (kRetransmissionPackets of
-// kMaxRetransmitPacketSize bytes, ~770 KB); storing and answering allocate nothing.
-// A packet is answered if it is held (not overwritten by one kRetransmissionPackets out seqs later),
-// at most kMaxRetransmissionAge old, and not already retransmitted within max(RTT, kMinResendInterval).
+// Retransmissions (RFC 4585 6.2.1 NACK, RFC 4588 RTX), in three parts so that the packets are kept once
+// per publisher track and only a small record is kept per subscriber:
+//  - RetransmissionBuffer: the last packets of one publisher track as received (after RTX restoration, in
+//    the publisher's numbering). Slots are preallocated at construction (kRetransmissionPackets of
+//    kMaxRetransmitPacketSize bytes, ~770 KB); storing and looking up allocate nothing. A packet is found
+//    if it is held (not overwritten by one kRetransmissionPackets seqs later) and at most
+//    kMaxRetransmissionAge old.
+//  - ResendThrottle: per outgoing stream, the same seq is resent at most once per max(RTT,
+//    kMinResendInterval), unless the packet was stored again (a restored packet) since.
+//  - toRtx: turns a packet as sent to a subscriber into its RFC 4588 retransmission packet, in place.
 // Pure: no I/O, time passed in. Thread: the media thread.
 #include <array>
 #include <chrono>
@@ -13,6 +17,8 @@
 #include <optional>
 #include <span>
 #include <vector>
+
+#include "media/Rtp.hpp"
 
 namespace roomgate::media {
 
@@ -26,60 +32,80 @@ inline constexpr std::chrono::milliseconds kMinResendInterval{50};
 // Ethernet's MTU: no RTP packet we send is larger; a larger one is not kept.
 inline constexpr size_t kMaxRetransmitPacketSize = 1500;
 inline constexpr size_t kRtxHeaderSize = 2;  // RFC 4588 4: the original sequence number (OSN)
+// Resends remembered per outgoing stream for the throttle, by seq % this: a NACK list longer than this
+// within one resend interval may get a seq resent once more than the throttle allows, never less.
+inline constexpr size_t kResendThrottleSlots = 128;
 
-// RTX as negotiated for the stream (a=rtpmap:<pt> rtx/..., a=ssrc-group:FID).
+// RTX as negotiated for an outgoing stream (a=rtpmap:<pt> rtx/..., a=ssrc-group:FID).
 struct RtxParameters {
   uint32_t ssrc = 0;
-  uint8_t payloadType = 0;  // 7 bits (CHECKed)
-  uint16_t firstSeq = 0;    // the RTX stream's own sequence numbers start here (random, RFC 3550 5.1)
+  uint8_t payloadType = 0;  // 7 bits (CHECKed by toRtx)
 };
 
 class RetransmissionBuffer {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // Without `rtx`, retransmissions are the packets as sent.
-  explicit RetransmissionBuffer(std::optional<RtxParameters> rtx = std::nullopt);
+  RetransmissionBuffer();
 
-  // Keeps a copy of `packet`, an RTP packet as sent (outgoing seq, plaintext) at `now`. False (nothing
-  // kept) if it does not parse as RTP or is larger than kMaxRetransmitPacketSize.
+  // Keeps a copy of `packet`, an RTP packet received at `now`. False (nothing kept) if it does not parse
+  // as RTP or is larger than kMaxRetransmitPacketSize. A packet of the same seq replaces the one held.
   bool store(std::span<const uint8_t> packet, Clock::time_point now);
 
-  // The packet to send for a NACKed `seq` at `now`, or nullopt if it is not held, too old, or was resent
-  // less than the resend interval ago. The view is into this buffer, valid until the next call to
-  // store() or retransmit(). With RTX: PT and SSRC of RTX, the next RTX seq, the original timestamp,
-  // marker and header extensions, payload = OSN + original payload, padding dropped.
-  [[nodiscard]] std::optional<std::span<const uint8_t>> retransmit(uint16_t seq, Clock::time_point now);
+  struct Held {
+    std::span<const uint8_t> packet;  // into this buffer, valid until the next store()
+    RtpPacket parsed;                 // of `packet`
+    Clock::time_point storedAt;
+  };
+  // The packet of `ssrc` and `seq` if held and not older than kMaxRetransmissionAge at `now`.
+  [[nodiscard]] std::optional<Held> find(uint32_t ssrc, uint16_t seq, Clock::time_point now) const;
 
-  // The round-trip time to the subscriber, from its receiver reports; raises the resend interval.
-  void setRtt(std::chrono::milliseconds rtt) { rtt_ = rtt; }
-
-  [[nodiscard]] uint64_t retransmitted() const { return retransmitted_; }
-  [[nodiscard]] uint64_t missing() const { return missing_; }      // not held or too old
-  [[nodiscard]] uint64_t throttled() const { return throttled_; }  // resent too recently
+  // Bytes held: this object and its preallocated slots.
+  [[nodiscard]] std::size_t memoryBytes() const;
 
  private:
   struct Slot {
     bool used = false;
     uint16_t seq = 0;
     uint16_t size = 0;
-    uint16_t payloadOffset = 0;
-    uint16_t payloadSize = 0;
-    Clock::time_point sentAt{};
-    std::optional<Clock::time_point> resentAt;
+    uint32_t ssrc = 0;
+    Clock::time_point storedAt{};
     std::array<uint8_t, kMaxRetransmitPacketSize> bytes{};
   };
 
-  std::span<const uint8_t> buildRtx(const Slot& slot);
-
-  std::optional<RtxParameters> rtx_;
-  uint16_t rtxSeq_ = 0;
-  std::chrono::milliseconds rtt_{0};
   std::vector<Slot> slots_;  // kRetransmissionPackets, indexed by seq % kRetransmissionPackets
-  std::array<uint8_t, kMaxRetransmitPacketSize + kRtxHeaderSize> rtxPacket_{};
-  uint64_t retransmitted_ = 0;
-  uint64_t missing_ = 0;
+};
+
+class ResendThrottle {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // True (and remembered) if `seq`, of a packet stored at `storedAt`, may be resent at `now`: it was not
+  // resent within the resend interval after it was stored.
+  bool allow(uint16_t seq, Clock::time_point storedAt, Clock::time_point now);
+
+  // The round-trip time to the subscriber, from its receiver reports; raises the resend interval.
+  void setRtt(std::chrono::milliseconds rtt) { rtt_ = rtt; }
+  [[nodiscard]] uint64_t throttled() const { return throttled_; }
+
+ private:
+  struct Resend {
+    bool used = false;
+    uint16_t seq = 0;
+    Clock::time_point at{};
+  };
+
+  std::chrono::milliseconds rtt_{0};
+  std::array<Resend, kResendThrottleSlots> resends_{};  // by seq % kResendThrottleSlots
   uint64_t throttled_ = 0;
 };
+
+// Rewrites the RTP packet `parsed`, the first `size` bytes of `buffer`, in place into its RFC 4588
+// retransmission packet on the stream `rtx` with sequence number `rtxSeq` (the RTX stream counts its own,
+// from a random start: RFC 3550 5.1); returns its size. `buffer` has
+// room for at least size + kRtxHeaderSize bytes (CHECKed). PT, seq and SSRC of RTX; the original
+// timestamp, marker, CSRCs and header extensions; payload = OSN + the original payload; padding dropped.
+std::size_t toRtx(std::span<uint8_t> buffer, std::size_t size, const RtpPacket& parsed,
+                  const RtxParameters& rtx, uint16_t rtxSeq);
 
 }  // namespace roomgate::media

@@ -15,8 +15,8 @@ constexpr uint8_t kNoPayloadType = 0xFF;
 // The one-byte extension id written where the subscriber has no id for the publisher's extension: never
 // in our offers (sdp::subscriberExtensions), so the browser skips the element (RFC 8285 4.2).
 constexpr uint8_t kUnusedExtensionId = 14;
-// A packet and the SRTP trailer the transport adds in place.
-constexpr std::size_t kScratchBytes = kMaxRetransmitPacketSize + kSrtpMaxOverhead;
+// A packet (an RTX packet at most), and the SRTP trailer the transport adds in place.
+constexpr std::size_t kScratchBytes = kMaxRetransmitPacketSize + kRtxHeaderSize + kSrtpMaxOverhead;
 
 std::optional<VideoCodec> videoCodecOf(const sdp::Codec& c) {
   if (c.isNamed("VP8")) return VideoCodec::Vp8;
@@ -41,7 +41,9 @@ struct Router::Out {
   std::array<uint8_t, 128> payloadTypes;  // publisher's PT -> subscriber's, kNoPayloadType if none
   std::array<uint8_t, 16> extensionIds;   // publisher's one-byte id -> subscriber's
   SeqRewriter rewriter;
-  std::unique_ptr<RetransmissionBuffer> retransmissions;  // video only
+  std::optional<RtxParameters> rtx;  // video with RTX negotiated
+  uint16_t rtxSeq = 0;               // the next RTX seq
+  ResendThrottle resends;            // video only
 
   Out(WebRtcTransport& t, SubscriptionSpec s, uint32_t clockRate, uint16_t firstSeq, uint32_t firstTs)
       : transport(&t), spec(std::move(s)), rewriter(spec.ssrc, clockRate, firstSeq, firstTs) {}
@@ -57,6 +59,7 @@ struct Router::Track {
   NackGenerator nacks;
   KeyframeRequester keyframes;
   RembPolicy remb;
+  std::unique_ptr<RetransmissionBuffer> retransmissions;  // video only: the packets as received
   std::vector<std::unique_ptr<Out>> outs;
 
   explicit Track(TrackSpec s)
@@ -81,12 +84,22 @@ std::size_t Router::subscriptionCount() const {
   return n;
 }
 
+Router::MemoryUse Router::memoryUse() const {
+  MemoryUse m;
+  for (const auto& [id, t] : tracks_) {
+    m.tracks += sizeof(Track) + (t->retransmissions ? t->retransmissions->memoryBytes() : 0);
+    m.subscriptions += t->outs.size() * sizeof(Out);
+  }
+  return m;
+}
+
 bool Router::addTrack(WebRtcTransport& publisher, TrackSpec spec) {
   if (tracks_.count(spec.id) || incoming_.count({&publisher, spec.ssrc}) ||
       (spec.rtxSsrc && incoming_.count({&publisher, *spec.rtxSsrc})))
     return false;
   auto track = std::make_unique<Track>(std::move(spec));
   track->publisher = &publisher;
+  if (track->video()) track->retransmissions = std::make_unique<RetransmissionBuffer>();
   incoming_[{&publisher, track->spec.ssrc}] = track.get();
   if (track->spec.rtxSsrc) incoming_[{&publisher, *track->spec.rtxSsrc}] = track.get();
   const std::string id = track->spec.id;
@@ -125,13 +138,13 @@ bool Router::subscribe(const std::string& trackId, WebRtcTransport& subscriber, 
       if (theirs.uri == ours.uri && theirs.id < out->extensionIds.size())
         out->extensionIds[theirs.id] = static_cast<uint8_t>(ours.id);
   if (t.video()) {
-    std::optional<RtxParameters> rtx;
     std::optional<uint8_t> rtxPt;
     for (const auto& c : out->spec.codecs)
       if (c.rtxPayloadType && !rtxPt) rtxPt = c.rtxPayloadType;  // the preferred codec's RTX
-    if (out->spec.rtxSsrc && rtxPt)
-      rtx = RtxParameters{*out->spec.rtxSsrc, *rtxPt, static_cast<uint16_t>(randomU32(random_))};
-    out->retransmissions = std::make_unique<RetransmissionBuffer>(rtx);
+    if (out->spec.rtxSsrc && rtxPt) {
+      out->rtx = RtxParameters{*out->spec.rtxSsrc, *rtxPt};
+      out->rtxSeq = static_cast<uint16_t>(randomU32(random_));
+    }
   }
   outgoing_[{&subscriber, out->spec.ssrc}] = {&t, out.get()};
   t.outs.push_back(std::move(out));
@@ -199,6 +212,7 @@ void Router::onRtp(WebRtcTransport& from, std::span<uint8_t> buffer, std::size_t
   }
   ++counters_.packetsIn;
   counters_.bytesIn += length;
+  if (track.retransmissions) (void)track.retransmissions->store(buffer.first(length), now);
   if (track.nacks.onPacket(parsed->sequenceNumber, now) && track.video())
     requestKeyframe(track, track.keyframes.onSubscriberRequest(now));  // a jump: the picture is broken
   if (track.video()) {
@@ -238,11 +252,22 @@ void Router::forward(Out& out, std::span<const uint8_t> packet, const RtpPacket&
     ++counters_.dropped;
     return;
   }
+  rewrite(out, packet, parsed, payloadType, *mapped);
+  if (out.transport->sendRtp(scratch_, packet.size())) {
+    ++counters_.packetsForwarded;
+    counters_.bytesForwarded += packet.size();
+  }
+}
+
+// `packet` (of the publisher, at most kMaxRetransmitPacketSize) as `out`'s subscriber gets it, into
+// scratch_: its SSRC, payload type, header extension ids, and the seq and timestamp `mapped` gives.
+void Router::rewrite(const Out& out, std::span<const uint8_t> packet, const RtpPacket& parsed,
+                     uint8_t payloadType, SeqRewriter::Mapping mapped) {
   std::span<uint8_t> copy(scratch_.data(), scratch_.size());
   std::memcpy(copy.data(), packet.data(), packet.size());
   setSsrc(copy, out.spec.ssrc);
-  setSequenceNumber(copy, mapped->seq);
-  setTimestamp(copy, mapped->timestamp);
+  setSequenceNumber(copy, mapped.seq);
+  setTimestamp(copy, mapped.timestamp);
   setPayloadType(copy, payloadType);
   if (parsed.extensionProfile == kRtpOneByteExtensionProfile) {
     for (const auto& e : parsed.extensionElements()) {
@@ -250,11 +275,21 @@ void Router::forward(Out& out, std::span<const uint8_t> packet, const RtpPacket&
       header = static_cast<uint8_t>(out.extensionIds[e.id & 0x0F] << 4 | (header & 0x0F));
     }
   }
-  if (out.retransmissions) (void)out.retransmissions->store(copy.first(packet.size()), now);
-  if (out.transport->sendRtp(copy, packet.size())) {
-    ++counters_.packetsForwarded;
-    counters_.bytesForwarded += packet.size();
-  }
+}
+
+// A subscriber's NACKed `seq`: the publisher's packet it was mapped from, rewritten as it was forwarded,
+// sent again (as RTX when negotiated).
+void Router::retransmit(Track& track, Out& out, uint16_t seq, Clock::time_point now) {
+  const auto origin = out.rewriter.origin(seq);
+  if (!origin) return;  // not sent to this subscriber, or too long ago
+  const auto held = track.retransmissions->find(origin->source.ssrc, origin->source.seq, now);
+  if (!held) return;
+  const uint8_t payloadType = out.payloadTypes[held->parsed.payloadType & 0x7F];
+  if (payloadType == kNoPayloadType || !out.resends.allow(seq, held->storedAt, now)) return;
+  rewrite(out, held->packet, held->parsed, payloadType, {seq, origin->outTimestamp});
+  std::size_t size = held->packet.size();
+  if (out.rtx) size = toRtx(scratch_, size, held->parsed, *out.rtx, out.rtxSeq++);
+  if (out.transport->sendRtp(scratch_, size)) ++counters_.retransmissionsSent;
 }
 
 // ---- RTCP -----------------------------------------------------------------------------------------------
@@ -293,13 +328,10 @@ void Router::onFeedback(WebRtcTransport& from, const RtcpPacket& p, Clock::time_
     auto nack = parseNack(p);
     if (!nack) return;
     auto [track, out] = outFor(nack->mediaSsrc);
-    if (!out || !out->retransmissions) return;
+    if (!out || !track->retransmissions) return;
     for (const uint16_t seq : nack->lost) {
       ++counters_.nacksReceived;
-      auto again = out->retransmissions->retransmit(seq, now);
-      if (!again) continue;
-      std::memcpy(scratch_.data(), again->data(), again->size());
-      if (out->transport->sendRtp(scratch_, again->size())) ++counters_.retransmissionsSent;
+      retransmit(*track, *out, seq, now);
     }
   } else if (p.type == rtcp_type::kPayloadFeedback && p.count == rtcp_fmt::kPli) {
     auto pli = parsePli(p);

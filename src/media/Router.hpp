@@ -2,11 +2,17 @@
 // Router: the forwarding of one group room. Publishers' tracks come in (decrypted once by their
 // transport); each subscriber gets its own copy — its SSRC, payload types, header extension ids,
 // continuous sequence numbers and timestamps (SeqRewriter) — encrypted by the subscriber's transport.
-// Feedback: subscribers' NACKs are answered from a retransmission buffer per outgoing video stream (as RTX
-// when negotiated); their PLI/FIR are merged and throttled into key-frame requests to the publisher
-// (KeyframeRequester); their REMB and receiver-report loss set the REMB the publisher gets (RembPolicy);
-// the server NACKs publishers for packets it lost (NackGenerator) and restores their RTX; publishers'
-// sender reports are relayed with the subscriber's SSRC and timestamp, so lip sync holds.
+// Feedback: subscribers' NACKs are answered from one retransmission buffer per publisher video track, which
+// holds the packets as received (after RTX restoration, in the publisher's numbering): the subscriber's seq
+// is mapped back through its SeqRewriter (out seq -> publisher SSRC and seq, and the out timestamp given),
+// the held packet is rewritten for the subscriber as forwarding does, and sent as RTX (its own RTX SSRC,
+// PT and seq, OSN prepended) when negotiated, else as the packet itself. Per subscription only a small
+// resend throttle is kept (same seq at most once per max(RTT, kMinResendInterval)). A seq sent before the
+// subscriber joined, more than SeqRewriter::kWindow out seqs ago, or of a packet no longer held (or older
+// than kMaxRetransmissionAge) is not answered. Their PLI/FIR are merged and throttled into key-frame requests
+// to the publisher (KeyframeRequester); their REMB and receiver-report loss set the REMB the publisher gets
+// (RembPolicy); the server NACKs publishers for packets it lost (NackGenerator) and restores their RTX;
+// publishers' sender reports are relayed with the subscriber's SSRC and timestamp, so lip sync holds.
 // Transports are borrowed: a caller that closes one calls removeTransport() first. The role of a packet
 // follows from its SSRC, so one transport may publish and subscribe.
 // Thread: the media thread (no locks, no I/O of its own, time passed in).
@@ -98,6 +104,12 @@ class Router {
   [[nodiscard]] const RouterCounters& counters() const { return counters_; }
   [[nodiscard]] std::size_t trackCount() const { return tracks_.size(); }
   [[nodiscard]] std::size_t subscriptionCount() const;
+  // Bytes of forwarding state held for all tracks and for all subscriptions: sizeof plus preallocated
+  // buffers (not the SDP strings of the specs, nor the NACK list of a track).
+  struct MemoryUse {
+    std::size_t tracks = 0, subscriptions = 0;
+  };
+  [[nodiscard]] MemoryUse memoryUse() const;
 
  private:
   struct Track;
@@ -110,6 +122,9 @@ class Router {
   };
 
   void forward(Out& out, std::span<const uint8_t> packet, const RtpPacket& parsed, Clock::time_point now);
+  void rewrite(const Out& out, std::span<const uint8_t> packet, const RtpPacket& parsed, uint8_t payloadType,
+               SeqRewriter::Mapping mapped);
+  void retransmit(Track& track, Out& out, uint16_t seq, Clock::time_point now);
   bool restoreRtx(Track& track, std::span<uint8_t> buffer, std::size_t& length);
   void onFeedback(WebRtcTransport& from, const RtcpPacket& p, Clock::time_point now);
   void requestKeyframe(Track& track, std::optional<KeyframeRequest> request);

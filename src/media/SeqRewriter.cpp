@@ -93,16 +93,22 @@ bool SeqRewriter::timestampStrays(uint32_t timestamp, Clock::time_point now) con
 
 SeqRewriter::Mapping SeqRewriter::record(uint32_t ssrc, uint16_t seq, int64_t inExt, uint32_t timestamp) {
   const Mapping out{static_cast<uint16_t>(inExt + seqOffset_), timestamp + timestampOffset_};
-  reverse_[out.seq % kWindow] = {true, out.seq, {ssrc, seq}};
+  reverse_[out.seq % kWindow] = {true, out.seq, {{ssrc, seq}, out.timestamp}};
   return out;
 }
 
 std::optional<SeqRewriter::Source> SeqRewriter::source(uint16_t outSeq) const {
+  const auto o = origin(outSeq);
+  if (!o) return std::nullopt;
+  return o->source;
+}
+
+std::optional<SeqRewriter::Origin> SeqRewriter::origin(uint16_t outSeq) const {
   const int32_t behind = seqDelta(static_cast<uint16_t>(highestOutExt_), outSeq);
   if (!started_ || behind < 0 || behind >= static_cast<int32_t>(kWindow)) return std::nullopt;
   const ReverseEntry& e = reverse_[outSeq % kWindow];
   if (!e.valid || e.outSeq != outSeq) return std::nullopt;
-  return e.source;
+  return e.origin;
 }
 
 }  // namespace roomgate::media

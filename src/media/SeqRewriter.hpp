@@ -12,7 +12,8 @@
 //  - late packets of the SSRC switched away from (not newer than its newest), and packets before the first
 //  packet of the current segment, are
 //    dropped (map returns nullopt): their out seqs would collide with ones already used.
-// The reverse map (out seq -> incoming SSRC and seq) covers the last kWindow out seqs.
+// The reverse map (out seq -> incoming SSRC and seq, and the out timestamp it was given) covers the last
+// kWindow out seqs: a NACKed out seq is answered from the publisher track's RetransmissionBuffer with it.
 // Pure: no I/O, time passed in. Thread: the media thread.
 #include <array>
 #include <chrono>
@@ -44,6 +45,12 @@ class SeqRewriter {
     uint16_t seq = 0;
     bool operator==(const Source&) const = default;
   };
+  // What an out seq was mapped from, and the out timestamp it was given.
+  struct Origin {
+    Source source;
+    uint32_t outTimestamp = 0;
+    bool operator==(const Origin&) const = default;
+  };
 
   // `clockRate` in Hz (90000 video, 48000 Opus), > 0 (CHECKed); the first packet maps to
   // (firstSeq, firstTimestamp), which the owner picks at random (RFC 3550 5.1).
@@ -54,6 +61,8 @@ class SeqRewriter {
                                            Clock::time_point now);
   // The incoming packet that out seq `outSeq` was mapped from, if it was among the last kWindow out seqs.
   [[nodiscard]] std::optional<Source> source(uint16_t outSeq) const;
+  // The same, with the out timestamp: what a retransmission of `outSeq` carries.
+  [[nodiscard]] std::optional<Origin> origin(uint16_t outSeq) const;
 
   // The outgoing RTP timestamp for `timestamp` of the current segment's SSRC (a sender report's RTP time,
   // relayed to the subscriber); nullopt before the first packet or for another SSRC.
@@ -73,7 +82,7 @@ class SeqRewriter {
   struct ReverseEntry {
     bool valid = false;
     uint16_t outSeq = 0;
-    Source source;
+    Origin origin;
   };
 
   uint32_t outSsrc_;

@@ -131,15 +131,17 @@ class Sfu::State::Handler final : public MediaHandler {
 
   void onConnected(WebRtcTransport& transport) override {
     if (role_ != TransportRole::kSubscriber) return;
-    if (auto* room = liveRoom()) room->router.requestKeyframes(transport, Router::Clock::now());
+    withRoom([&](State::Room& room) { room.router.requestKeyframes(transport, Router::Clock::now()); });
   }
 
   void onRtp(WebRtcTransport& transport, std::span<uint8_t> buffer, std::size_t length) override {
-    if (auto* room = liveRoom()) room->router.onRtp(transport, buffer, length, Router::Clock::now());
+    withRoom([&](State::Room& room) { room.router.onRtp(transport, buffer, length, Router::Clock::now()); });
   }
 
   void onRtcp(WebRtcTransport& transport, std::span<uint8_t> buffer, std::size_t length) override {
-    if (auto* room = liveRoom()) room->router.onRtcp(transport, buffer.first(length), Router::Clock::now());
+    withRoom([&](State::Room& room) {
+      room.router.onRtcp(transport, buffer.first(length), Router::Clock::now());
+    });
   }
 
   void onClosed(const std::string& reason) override {
@@ -155,10 +157,14 @@ class Sfu::State::Handler final : public MediaHandler {
   }
 
  private:
-  State::Room* liveRoom() {
-    if (detached_) return nullptr;
+  // Runs `f` on this transport's room while the Sfu's state is held (the Sfu may be destroyed on another
+  // thread meanwhile); not once the transport is detached.
+  template <class F>
+  void withRoom(F&& f) {
+    if (detached_) return;
     auto state = state_.lock();
-    return state ? state->findRoom(room_) : nullptr;
+    if (!state) return;
+    if (auto* room = state->findRoom(room_)) f(*room);
   }
 
   std::weak_ptr<State> state_;

@@ -38,8 +38,10 @@ after(async () => {
   await browser?.close();
 });
 
-// Every one of `guests` answered an offer that took `sid`'s tracks away, within DEPARTURE_MS of `since`
-// (Date.now() of this process: the pages share the machine's clock, so page-side polling is not counted).
+// Every one of `guests` got the offer that took `sid`'s tracks away within DEPARTURE_MS of `since`, and
+// applied it. Times are Date.now() of this process and the pages (one machine, one clock), so neither
+// this test's polling nor the browser's own SDP work on a loaded machine is counted: the bound is on
+// the server, which stops forwarding and renegotiates at once.
 async function assertGoneWithin(t, guests, sid, since, how) {
   const took = [];
   for (const guest of guests) {

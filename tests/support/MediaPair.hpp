@@ -77,6 +77,8 @@ class MediaPair final : public media::WebRtcTransport::Listener, public media::W
   // Benchmarks that measure only the server's sending side: what the server sends is counted, not kept.
   void countOnly() { countOnly_ = true; }
   [[nodiscard]] uint64_t bytesToClient() const { return bytesToClient_; }
+  // The next `datagrams` the server sends are lost on the way to the client.
+  void loseToClient(int datagrams) { loseToClient_ = datagrams; }
 
   Handler onServerRtp = [](std::span<uint8_t>, std::size_t) {};
   Handler onServerRtcp = [](std::span<uint8_t>, std::size_t) {};
@@ -85,6 +87,10 @@ class MediaPair final : public media::WebRtcTransport::Listener, public media::W
  private:
   void onTransportSend(const media::Endpoint&, std::span<const uint8_t> d) override {
     bytesToClient_ += d.size();
+    if (loseToClient_ > 0) {
+      --loseToClient_;
+      return;
+    }
     if (!countOnly_) toClient_.emplace_back(d.begin(), d.end());
   }
   void onTransportTuple(const media::Endpoint&) override {}
@@ -103,6 +109,7 @@ class MediaPair final : public media::WebRtcTransport::Listener, public media::W
   media::Endpoint endpoint_;
   std::deque<std::vector<uint8_t>> toServer_, toClient_;
   bool countOnly_ = false;
+  int loseToClient_ = 0;
   uint64_t bytesToClient_ = 0;
 
  public:

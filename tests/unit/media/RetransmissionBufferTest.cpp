@@ -14,7 +14,8 @@ namespace {
 using namespace std::chrono_literals;
 using Bytes = std::vector<uint8_t>;
 
-constexpr RtxParameters kRtx{0x0A0B0C0D, 97, 40000};
+constexpr RtxParameters kRtx{0x0A0B0C0D, 97};
+constexpr uint32_t kSsrc = 0x01020304;
 const auto kT0 = std::chrono::steady_clock::time_point{} + 1000s;
 
 // An RTP packet: PT 96, marker, one one-byte extension element (id 3, 2 bytes), `payload`, and
@@ -39,24 +40,40 @@ Bytes rtpPacket(uint16_t seq, const Bytes& payload, uint8_t padding = 0) {
   return p;
 }
 
-Bytes copy(std::optional<std::span<const uint8_t>> s) {
-  return s ? Bytes(s->begin(), s->end()) : Bytes{};
+Bytes held(const RetransmissionBuffer& buf, uint16_t seq, RetransmissionBuffer::Clock::time_point now,
+           uint32_t ssrc = kSsrc) {
+  const auto h = buf.find(ssrc, seq, now);
+  return h ? Bytes(h->packet.begin(), h->packet.end()) : Bytes{};
 }
 
-TEST(RetransmissionBuffer, AnswersANackWithThePacketAsSent) {
+// `p` as RTX with `rtxSeq`, through toRtx on a buffer with room for the OSN.
+Bytes rtxOf(Bytes p, uint16_t rtxSeq) {
+  const auto parsed = parseRtp(p);
+  EXPECT_TRUE(parsed.ok());
+  const std::size_t size = p.size();
+  p.resize(size + kRtxHeaderSize);
+  p.resize(toRtx(p, size, *parsed, kRtx, rtxSeq));
+  return p;
+}
+
+TEST(RetransmissionBuffer, HoldsThePacketAsReceived) {
   RetransmissionBuffer buf;
   const Bytes p = rtpPacket(1000, {1, 2, 3, 4});
   ASSERT_TRUE(buf.store(p, kT0));
-  EXPECT_EQ(copy(buf.retransmit(1000, kT0 + 30ms)), p);
-  EXPECT_EQ(buf.retransmitted(), 1u);
+  const auto h = buf.find(kSsrc, 1000, kT0 + 30ms);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(Bytes(h->packet.begin(), h->packet.end()), p);
+  EXPECT_EQ(h->parsed.sequenceNumber, 1000);
+  EXPECT_EQ(h->parsed.payloadSize, 4u);
+  EXPECT_EQ(h->storedAt, kT0);
 }
 
-TEST(RetransmissionBuffer, UnknownSeqsAreMissing) {
+TEST(RetransmissionBuffer, UnknownSeqsAndOtherSsrcsAreNotFound) {
   RetransmissionBuffer buf;
   ASSERT_TRUE(buf.store(rtpPacket(1000, {1}), kT0));
-  EXPECT_FALSE(buf.retransmit(999, kT0));
-  EXPECT_FALSE(buf.retransmit(1000 + kRetransmissionPackets, kT0));  // same slot, other seq
-  EXPECT_EQ(buf.missing(), 2u);
+  EXPECT_FALSE(buf.find(kSsrc, 999, kT0));
+  EXPECT_FALSE(buf.find(kSsrc, 1000 + kRetransmissionPackets, kT0));  // same slot, other seq
+  EXPECT_FALSE(buf.find(kSsrc + 1, 1000, kT0));                       // same seq, other source
 }
 
 TEST(RetransmissionBuffer, RefusesWhatIsNotRtpOrTooLarge) {
@@ -66,14 +83,14 @@ TEST(RetransmissionBuffer, RefusesWhatIsNotRtpOrTooLarge) {
   EXPECT_FALSE(buf.store(big, kT0));
   big.resize(kMaxRetransmitPacketSize);
   EXPECT_TRUE(buf.store(big, kT0));
-  EXPECT_EQ(copy(buf.retransmit(1, kT0)), big);
+  EXPECT_EQ(held(buf, 1, kT0), big);
 }
 
 TEST(RetransmissionBuffer, ForgetsPacketsOlderThanTheMaxAge) {
   RetransmissionBuffer buf;
   ASSERT_TRUE(buf.store(rtpPacket(5, {1}), kT0));
-  EXPECT_FALSE(buf.retransmit(5, kT0 + kMaxRetransmissionAge + 1ms));
-  EXPECT_TRUE(buf.retransmit(5, kT0 + kMaxRetransmissionAge));
+  EXPECT_FALSE(buf.find(kSsrc, 5, kT0 + kMaxRetransmissionAge + 1ms));
+  EXPECT_TRUE(buf.find(kSsrc, 5, kT0 + kMaxRetransmissionAge));
 }
 
 TEST(RetransmissionBuffer, KeepsTheLastPacketsByCount) {
@@ -82,50 +99,64 @@ TEST(RetransmissionBuffer, KeepsTheLastPacketsByCount) {
     ASSERT_TRUE(buf.store(rtpPacket(static_cast<uint16_t>(65530 + i), {static_cast<uint8_t>(i)}), kT0));
   }
   // 65530 .. 65535 and 0 .. 3 were overwritten by the last 512, 4 .. 515; the seq wrapped on the way.
-  EXPECT_FALSE(buf.retransmit(65530, kT0));
-  EXPECT_FALSE(buf.retransmit(3, kT0));
-  EXPECT_TRUE(buf.retransmit(4, kT0));
-  EXPECT_TRUE(buf.retransmit(515, kT0));
+  EXPECT_FALSE(buf.find(kSsrc, 65530, kT0));
+  EXPECT_FALSE(buf.find(kSsrc, 3, kT0));
+  EXPECT_TRUE(buf.find(kSsrc, 4, kT0));
+  EXPECT_TRUE(buf.find(kSsrc, 515, kT0));
 }
 
-TEST(RetransmissionBuffer, ThrottlesRepeatedResendsOfOneSeq) {
+TEST(RetransmissionBuffer, ARestoredSeqReplacesTheOneHeld) {
   RetransmissionBuffer buf;
   ASSERT_TRUE(buf.store(rtpPacket(7, {1}), kT0));
-  ASSERT_TRUE(buf.store(rtpPacket(8, {1}), kT0));
-  EXPECT_TRUE(buf.retransmit(7, kT0 + 1ms));  // the first NACK comes right after the send
-  EXPECT_FALSE(buf.retransmit(7, kT0 + 1ms + kMinResendInterval - 1ms));
-  EXPECT_TRUE(buf.retransmit(8, kT0 + 2ms));  // per seq
-  EXPECT_TRUE(buf.retransmit(7, kT0 + 1ms + kMinResendInterval));
-  EXPECT_EQ(buf.throttled(), 1u);
-}
-
-TEST(RetransmissionBuffer, ALongerRttWidensTheResendInterval) {
-  RetransmissionBuffer buf;
-  buf.setRtt(200ms);
-  ASSERT_TRUE(buf.store(rtpPacket(7, {1}), kT0));
-  EXPECT_TRUE(buf.retransmit(7, kT0));
-  EXPECT_FALSE(buf.retransmit(7, kT0 + 150ms));
-  EXPECT_TRUE(buf.retransmit(7, kT0 + 200ms));
-}
-
-TEST(RetransmissionBuffer, ARestoredSeqIsAnsweredAfresh) {
-  RetransmissionBuffer buf;
-  ASSERT_TRUE(buf.store(rtpPacket(7, {1}), kT0));
-  EXPECT_TRUE(buf.retransmit(7, kT0));
   ASSERT_TRUE(buf.store(rtpPacket(7, {2}), kT0 + 1ms));
-  EXPECT_EQ(copy(buf.retransmit(7, kT0 + 2ms)), rtpPacket(7, {2}));
+  EXPECT_EQ(held(buf, 7, kT0 + 2ms), rtpPacket(7, {2}));
+  EXPECT_EQ(buf.find(kSsrc, 7, kT0 + 2ms)->storedAt, kT0 + 1ms);
 }
 
-TEST(RetransmissionBuffer, RtxCarriesTheOriginalSeqAndPayload) {
-  RetransmissionBuffer buf(kRtx);
-  ASSERT_TRUE(buf.store(rtpPacket(0xBEEF, {9, 8, 7}, 4), kT0));
-  ASSERT_TRUE(buf.store(rtpPacket(0xBEF0, {6}), kT0));
-  const Bytes rtx = copy(buf.retransmit(0xBEEF, kT0));
+TEST(RetransmissionBuffer, ItsMemoryIsTheSlotsPreallocated) {
+  RetransmissionBuffer buf;
+  EXPECT_GE(buf.memoryBytes(), kRetransmissionPackets * kMaxRetransmitPacketSize);
+  EXPECT_LT(buf.memoryBytes(), kRetransmissionPackets * (kMaxRetransmitPacketSize + 64));
+}
+
+TEST(ResendThrottle, ThrottlesRepeatedResendsOfOneSeq) {
+  ResendThrottle throttle;
+  EXPECT_TRUE(throttle.allow(7, kT0, kT0 + 1ms));  // the first NACK comes right after the send
+  EXPECT_FALSE(throttle.allow(7, kT0, kT0 + 1ms + kMinResendInterval - 1ms));
+  EXPECT_TRUE(throttle.allow(8, kT0, kT0 + 2ms));  // per seq
+  EXPECT_TRUE(throttle.allow(7, kT0, kT0 + 1ms + kMinResendInterval));
+  EXPECT_EQ(throttle.throttled(), 1u);
+}
+
+TEST(ResendThrottle, ALongerRttWidensTheResendInterval) {
+  ResendThrottle throttle;
+  throttle.setRtt(200ms);
+  EXPECT_TRUE(throttle.allow(7, kT0, kT0));
+  EXPECT_FALSE(throttle.allow(7, kT0, kT0 + 150ms));
+  EXPECT_TRUE(throttle.allow(7, kT0, kT0 + 200ms));
+}
+
+TEST(ResendThrottle, ARestoredSeqIsAnsweredAfresh) {
+  ResendThrottle throttle;
+  EXPECT_TRUE(throttle.allow(7, kT0, kT0));
+  EXPECT_TRUE(throttle.allow(7, kT0 + 1ms, kT0 + 2ms)) << "stored again after the resend";
+}
+
+TEST(ResendThrottle, ASeqOfTheSameSlotTakesItsRecordOver) {
+  ResendThrottle throttle;
+  EXPECT_TRUE(throttle.allow(7, kT0, kT0));
+  EXPECT_TRUE(throttle.allow(7 + kResendThrottleSlots, kT0, kT0));
+  EXPECT_TRUE(throttle.allow(7, kT0, kT0 + 1ms)) << "forgotten: one resend too many, never one too few";
+  EXPECT_EQ(throttle.throttled(), 0u);
+}
+
+TEST(Rtx, CarriesTheOriginalSeqAndPayload) {
+  const Bytes rtx = rtxOf(rtpPacket(0xBEEF, {9, 8, 7}, 4), 40000);
   const auto p = parseRtp(rtx);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->payloadType, kRtx.payloadType);
   EXPECT_EQ(p->ssrc, kRtx.ssrc);
-  EXPECT_EQ(p->sequenceNumber, kRtx.firstSeq);
+  EXPECT_EQ(p->sequenceNumber, 40000);
   EXPECT_EQ(p->timestamp, 90000u);
   EXPECT_TRUE(p->marker);
   EXPECT_FALSE(p->padding);
@@ -133,28 +164,14 @@ TEST(RetransmissionBuffer, RtxCarriesTheOriginalSeqAndPayload) {
   EXPECT_EQ(readExtension(rtx, *p, 3).value()[0], 0xAA);
   EXPECT_EQ(Bytes(rtx.begin() + static_cast<std::ptrdiff_t>(p->payloadOffset), rtx.end()),
             (Bytes{0xBE, 0xEF, 9, 8, 7}));
-  // The RTX stream counts its own sequence numbers.
-  const auto second = parseRtp(copy(buf.retransmit(0xBEF0, kT0)));
-  ASSERT_TRUE(second.ok());
-  EXPECT_EQ(second->sequenceNumber, kRtx.firstSeq + 1);
 }
 
-TEST(RetransmissionBuffer, RtxOfAFullSizePacketFits) {
-  RetransmissionBuffer buf(kRtx);
+TEST(Rtx, OfAFullSizePacketFits) {
   Bytes big = rtpPacket(3, Bytes(kMaxRetransmitPacketSize, 0x55));
   big.resize(kMaxRetransmitPacketSize);
-  ASSERT_TRUE(buf.store(big, kT0));
-  const Bytes rtx = copy(buf.retransmit(3, kT0));
+  const Bytes rtx = rtxOf(big, 1);
   EXPECT_EQ(rtx.size(), kMaxRetransmitPacketSize + kRtxHeaderSize);
   EXPECT_TRUE(parseRtp(rtx).ok());
-}
-
-TEST(RetransmissionBuffer, RtxSeqWraps) {
-  RetransmissionBuffer buf(RtxParameters{1, 97, 65535});
-  ASSERT_TRUE(buf.store(rtpPacket(1, {1}), kT0));
-  ASSERT_TRUE(buf.store(rtpPacket(2, {1}), kT0));
-  EXPECT_EQ(parseRtp(copy(buf.retransmit(1, kT0)))->sequenceNumber, 65535);
-  EXPECT_EQ(parseRtp(copy(buf.retransmit(2, kT0)))->sequenceNumber, 0);
 }
 
 }  // namespace

@@ -63,6 +63,22 @@ std::vector<uint8_t> vp8Packet(uint16_t seq, uint32_t ts, bool keyframe = false,
   return p;
 }
 
+// The packet an RTX packet retransmits (RFC 4588 4): the OSN as seq, the media SSRC and payload type.
+std::vector<uint8_t> unwrapRtx(const std::vector<uint8_t>& rtx, uint32_t ssrc, uint8_t pt) {
+  const auto p = parseRtp(rtx).value();
+  const auto payload = rtx.begin() + static_cast<std::ptrdiff_t>(p.payloadOffset);
+  std::vector<uint8_t> out(rtx.begin(), payload);
+  out.insert(out.end(), payload + 2, payload + static_cast<std::ptrdiff_t>(p.payloadSize));
+  setSsrc(out, ssrc);
+  setSequenceNumber(out, static_cast<uint16_t>(payload[0] << 8 | payload[1]));
+  setPayloadType(out, pt);
+  return out;
+}
+
+uint16_t seqOf(const std::vector<uint8_t>& packet) {
+  return parseRtp(packet).value().sequenceNumber;
+}
+
 class RouterTest : public ::testing::Test {
  protected:
   testing::FakeRandom random;
@@ -88,6 +104,15 @@ class RouterTest : public ::testing::Test {
   void pumpAll() {
     for (MediaPair* p : {&alice, &bob, &carol}) p->pump(now);
     for (MediaPair* p : {&alice, &bob, &carol}) p->pump(now);
+  }
+  void publish(uint16_t from, uint16_t to) {
+    for (uint16_t seq = from; seq != to; ++seq)
+      ASSERT_TRUE(alice.clientSendsRtp(vp8Packet(seq, seq * 3000u)));
+    pumpAll();
+  }
+  void nack(MediaPair& sub, uint32_t ssrc, std::vector<uint16_t> seqs) {
+    ASSERT_TRUE(sub.clientSendsRtcp(buildNack(0x5, ssrc, seqs)));
+    pumpAll();
   }
   // The PLIs the publisher's browser received so far.
   int plisAtAlice() {
@@ -242,6 +267,117 @@ TEST_F(RouterTest, ALeavingPublisherTakesItsTracksAndSubscriptionsAlong) {
   pumpAll();
   EXPECT_TRUE(carol.clientRtp.empty());
   EXPECT_EQ(router.counters().dropped, 1u) << "an SSRC no track has";
+}
+
+TEST_F(RouterTest, OneHeldPacketAnswersTwoSubscribersEachInItsOwnNumberingAsRtxOrPlain) {
+  router.unsubscribe("alice:1", carol.transport);
+  SubscriptionSpec plain = subscription(0xC100);
+  plain.rtxSsrc.reset();
+  ASSERT_TRUE(router.subscribe("alice:1", carol.transport, plain, now));
+  publish(100, 102);
+  bob.loseToClient(1);
+  carol.loseToClient(1);
+  publish(102, 105);  // 102 lost on the way to both
+  ASSERT_EQ(bob.clientRtp.size(), 4u);
+  ASSERT_EQ(carol.clientRtp.size(), 4u);
+  const auto bobLost = static_cast<uint16_t>(seqOf(bob.clientRtp[1]) + 1);
+  const auto carolLost = static_cast<uint16_t>(seqOf(carol.clientRtp[1]) + 1);
+  ASSERT_NE(bobLost, carolLost) << "the two subscribers number the stream differently";
+  ASSERT_EQ(seqOf(bob.clientRtp[2]), static_cast<uint16_t>(bobLost + 1));
+  nack(bob, 0xB000, {bobLost});
+  nack(carol, 0xC100, {carolLost});
+  ASSERT_EQ(bob.clientRtp.size(), 5u);
+  ASSERT_EQ(carol.clientRtp.size(), 5u) << "a plain retransmission: its seq never reached carol";
+  const auto rtx = parseRtp(bob.clientRtp.back()).value();
+  EXPECT_EQ(rtx.ssrc, 0xB001u);
+  EXPECT_EQ(rtx.payloadType, sdp::kOfferVp8RtxPt);
+  const auto bobGot = unwrapRtx(bob.clientRtp.back(), 0xB000, sdp::kOfferVp8Pt);
+  const auto& carolGot = carol.clientRtp.back();
+  const auto sent = vp8Packet(102, 0);
+  for (const auto* sub : {&bob, &carol}) {
+    const auto& got = sub == &bob ? bobGot : carolGot;
+    const auto p = parseRtp(got).value();
+    const auto before = parseRtp(sub->clientRtp[1]).value();
+    EXPECT_EQ(p.ssrc, sub == &bob ? 0xB000u : 0xC100u);
+    EXPECT_EQ(p.sequenceNumber, sub == &bob ? bobLost : carolLost);
+    EXPECT_EQ(p.payloadType, sdp::kOfferVp8Pt);
+    EXPECT_EQ(p.timestamp, before.timestamp + 3000) << "the timestamp it would have been forwarded with";
+    EXPECT_TRUE(readExtension(got, p, 2).has_value()) << "abs-send-time under the subscriber's id";
+    EXPECT_FALSE(readExtension(got, p, kPubMidId).has_value());
+    EXPECT_EQ(std::vector<uint8_t>(got.end() - 107, got.end()),
+              std::vector<uint8_t>(sent.end() - 107, sent.end()));
+  }
+  // Byte for byte the same packet but for the subscriber's SSRC, seq and timestamp.
+  auto asBob = carolGot;
+  const auto b = parseRtp(bobGot).value();
+  setSsrc(asBob, b.ssrc);
+  setSequenceNumber(asBob, b.sequenceNumber);
+  setTimestamp(asBob, b.timestamp);
+  EXPECT_EQ(asBob, bobGot);
+  EXPECT_EQ(router.counters().nacksReceived, 2u);
+  EXPECT_EQ(router.counters().retransmissionsSent, 2u);
+}
+
+TEST_F(RouterTest, ANackForAPacketSentBeforeTheSubscriberJoinedIsNotAnswered) {
+  publish(100, 105);
+  router.unsubscribe("alice:1", carol.transport);
+  ASSERT_TRUE(router.subscribe("alice:1", carol.transport, subscription(0xC100), now));
+  publish(105, 107);
+  ASSERT_EQ(carol.clientRtp.size(), 7u);
+  const uint16_t first = seqOf(carol.clientRtp[5]);
+  // Where 104, 103 and 100 would have been in carol's new numbering: held, but never sent to her.
+  nack(
+      carol, 0xC100,
+      {static_cast<uint16_t>(first - 1), static_cast<uint16_t>(first - 2), static_cast<uint16_t>(first - 5)});
+  EXPECT_EQ(carol.clientRtp.size(), 7u);
+  EXPECT_EQ(router.counters().nacksReceived, 3u);
+  EXPECT_EQ(router.counters().retransmissionsSent, 0u);
+  nack(bob, 0xB000, {seqOf(bob.clientRtp[4])});  // 104 is held: bob, who got it, gets it again
+  EXPECT_EQ(router.counters().retransmissionsSent, 1u);
+}
+
+TEST_F(RouterTest, AfterAPublisherRestartANackMapsToThePacketItWasOrIsRefused) {
+  publish(100, 105);
+  now += milliseconds(33);
+  publish(2150, 2155);  // a jump over kMaxSeqJump: a new run; 2150..2154 take the slots of 102..106
+  ASSERT_EQ(bob.clientRtp.size(), 10u);
+  ASSERT_EQ(seqOf(bob.clientRtp[5]), static_cast<uint16_t>(seqOf(bob.clientRtp[4]) + 1)) << "continuous";
+  nack(bob, 0xB000, {seqOf(bob.clientRtp[1]), seqOf(bob.clientRtp[3]), seqOf(bob.clientRtp[6])});
+  ASSERT_EQ(bob.clientRtp.size(), 12u) << "101 (still held) and 2151; 103 was overwritten by 2151";
+  std::vector<std::vector<uint8_t>> answered;
+  for (std::size_t i = 10; i < 12; ++i)
+    answered.push_back(unwrapRtx(bob.clientRtp[i], 0xB000, sdp::kOfferVp8Pt));
+  std::sort(answered.begin(), answered.end(),
+            [](const auto& x, const auto& y) { return seqOf(x) < seqOf(y); });
+  std::vector<std::vector<uint8_t>> expected{bob.clientRtp[1], bob.clientRtp[6]};
+  std::sort(expected.begin(), expected.end(),
+            [](const auto& x, const auto& y) { return seqOf(x) < seqOf(y); });
+  EXPECT_EQ(answered, expected) << "each exactly as it was forwarded, timestamp of its own run included";
+  EXPECT_EQ(router.counters().nacksReceived, 3u);
+  EXPECT_EQ(router.counters().retransmissionsSent, 2u);
+}
+
+TEST_F(RouterTest, EachSubscriberHasItsOwnResendThrottle) {
+  publish(100, 105);
+  nack(bob, 0xB000, {seqOf(bob.clientRtp[2])});
+  EXPECT_EQ(router.counters().retransmissionsSent, 1u);
+  now += milliseconds(10);
+  nack(bob, 0xB000, {seqOf(bob.clientRtp[2])});
+  EXPECT_EQ(router.counters().retransmissionsSent, 1u) << "bob asked again too soon";
+  nack(carol, 0xC000, {seqOf(carol.clientRtp[2])});
+  EXPECT_EQ(router.counters().retransmissionsSent, 2u) << "carol's first ask for the same packet";
+  now += kMinResendInterval;
+  nack(bob, 0xB000, {seqOf(bob.clientRtp[2])});
+  EXPECT_EQ(router.counters().retransmissionsSent, 3u);
+  EXPECT_EQ(router.counters().nacksReceived, 4u);
+  EXPECT_EQ(bob.clientRtp.size(), 7u);
+  EXPECT_EQ(carol.clientRtp.size(), 6u);
+}
+
+TEST_F(RouterTest, PacketsAreHeldOncePerTrackNotPerSubscription) {
+  const auto m = router.memoryUse();
+  EXPECT_GE(m.tracks, kRetransmissionPackets * kMaxRetransmitPacketSize);
+  EXPECT_LT(m.subscriptions, 2 * 32 * 1024u) << "two subscriptions, no packet buffer in either";
 }
 
 }  // namespace

@@ -182,6 +182,21 @@ TEST(SeqRewriter, ReverseMapCoversTheWindow) {
   EXPECT_FALSE(r.source(65000));
 }
 
+TEST(SeqRewriter, ReverseMapKeepsTheOutTimestampAcrossARestart) {
+  SeqRewriter r(kOutSsrc, kVideoClock, 5000, 777);
+  ASSERT_EQ(r.map(kA, 100, 3000, kT0), (Mapping{5000, 777}));
+  ASSERT_EQ(r.map(kA, 101, 6000, kT0 + 33ms), (Mapping{5001, 3777}));
+  // A forward jump over kMaxSeqJump: a new segment with a new timestamp offset.
+  const auto restarted = r.map(kA, 2000, 123456, kT0 + 66ms);
+  ASSERT_TRUE(restarted);
+  ASSERT_EQ(restarted->seq, 5002);
+  ASSERT_EQ(r.restarts(), 1u);
+  using Origin = SeqRewriter::Origin;
+  EXPECT_EQ(r.origin(5001), (Origin{{kA, 101}, 3777})) << "the offset it was mapped with, not today's";
+  EXPECT_EQ(r.origin(5002), (Origin{{kA, 2000}, restarted->timestamp}));
+  EXPECT_FALSE(r.origin(5003));
+}
+
 TEST(SeqRewriter, NothingMapsBackBeforeTheFirstPacket) {
   const SeqRewriter r(kOutSsrc, kVideoClock, 0, 0);
   EXPECT_FALSE(r.source(0));
