@@ -13,9 +13,16 @@ export const DEMO_PHONES = { blathers: '+18005559876', mabel: '+18005554321', to
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function launchBrowser() {
+/**
+ * Starts headless Chromium with fake camera and microphone. `executablePath`: another launcher (e.g.
+ * one that runs Chromium in a network namespace, lib/netns.mjs). `loopback` (default): the guests meet
+ * on 127.0.0.1, so loopback host candidates are allowed; off when the browser has a real address.
+ * `secureOrigins`: http origins other than localhost the page is served from, where getUserMedia needs
+ * a secure context.
+ */
+export function launchBrowser({ executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', loopback = true, secureOrigins = [] } = {}) {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     headless: true,
     args: [
       '--no-sandbox',
@@ -25,7 +32,8 @@ export function launchBrowser() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      '--allow-loopback-in-peer-connection', // host candidates on 127.0.0.1: the guests are all here
+      ...(loopback ? ['--allow-loopback-in-peer-connection'] : []),
+      ...(secureOrigins.length ? [`--unsafely-treat-insecure-origin-as-secure=${secureOrigins.join(',')}`] : []),
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
     ],

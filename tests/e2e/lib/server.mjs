@@ -68,11 +68,12 @@ async function waitForHealth(baseUrl, deadline) {
 /**
  * Starts `roomgate serve --dev` on a free port with a fresh temporary directory and database.
  * `guests` and `rooms` are added first; `env` is added to the server's (otherwise clean) environment;
- * `dotenv` (text) becomes the .env file of its working directory; `dev: false` serves without --dev.
+ * `dotenv` (text) becomes the .env file of its working directory; `dev: false` serves without --dev;
+ * `host` is the address it listens on, HTTP and media (default 127.0.0.1).
  * Returns {baseUrl, wsUrl, dir, db, logs(), cli(args), token(identity, room, options), stop()};
  * stop() sends SIGTERM and removes the directory.
  */
-export async function startServer({ guests = [], rooms = [], env = {}, dotenv = null, dev = true } = {}) {
+export async function startServer({ guests = [], rooms = [], env = {}, dotenv = null, dev = true, host = '127.0.0.1' } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'roomgate-e2e-'));
   const db = path.join(dir, 'roomgate.db');
   let child = null;
@@ -93,7 +94,7 @@ export async function startServer({ guests = [], rooms = [], env = {}, dotenv = 
     await addGuests(dir, db, guests);
     if (dotenv !== null) await writeFile(path.join(dir, '.env'), dotenv);
     // cwd is the temporary directory, so no stray .env is read.
-    child = spawn(binary, ['serve', ...(dev ? ['--dev'] : []), '--listen', '127.0.0.1:0', '--rtc-port', '0', '--db', db], {
+    child = spawn(binary, ['serve', ...(dev ? ['--dev'] : []), '--listen', `${host}:0`, '--rtc-port', '0', '--db', db], {
       cwd: dir,
       env: { ...cleanEnv(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
