@@ -156,6 +156,8 @@ constexpr Figure<SfuStats> kSfuFigures[] = {
      &SfuStats::keyframeRequestsSent},
     {"roomgate_rembs_sent_total", "counter", "REMB bandwidth estimates sent to publishers.",
      &SfuStats::rembsSent},
+    {"roomgate_receiver_reports_sent_total", "counter", "RTCP receiver reports sent to publishers.",
+     &SfuStats::receiverReportsSent},
 };
 
 void writeMedia(Writer& w, const MediaServerStats& m) {

@@ -1,5 +1,7 @@
 #include "media/Router.hpp"
 
+#include "media/ReceiveStatistics.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -59,6 +61,7 @@ struct Router::Track {
   NackGenerator nacks;
   KeyframeRequester keyframes;
   RembPolicy remb;
+  ReceiveStatistics receive{90000};                       // for the receiver reports to the publisher
   std::unique_ptr<RetransmissionBuffer> retransmissions;  // video only: the packets as received
   std::vector<std::unique_ptr<Out>> outs;
 
@@ -71,6 +74,7 @@ struct Router::Track {
       codecOf[c.codec.payloadType & 0x7F] = videoCodecOf(c.codec);
       if (c.rtxPayloadType) rtxToMedia[*c.rtxPayloadType & 0x7F] = c.codec.payloadType;
     }
+    receive = ReceiveStatistics(clockRate);
   }
   [[nodiscard]] bool video() const { return spec.kind == sdp::MediaKind::kVideo; }
 };
@@ -211,6 +215,7 @@ void Router::onRtp(WebRtcTransport& from, std::span<uint8_t> buffer, std::size_t
     if (!parsed) return;
   }
   ++counters_.packetsIn;
+  track.receive.onPacket(parsed->sequenceNumber, parsed->timestamp, now);
   counters_.bytesIn += length;
   if (track.retransmissions) (void)track.retransmissions->store(buffer.first(length), now);
   if (track.nacks.onPacket(parsed->sequenceNumber, now) && track.video())
@@ -300,8 +305,10 @@ void Router::onRtcp(WebRtcTransport& from, std::span<const uint8_t> packet, Cloc
     if (p->type == rtcp_type::kSenderReport) {
       auto sr = parseSenderReport(*p);
       if (!sr) continue;
-      if (auto it = incoming_.find({&from, sr->senderSsrc}); it != incoming_.end())
+      if (auto it = incoming_.find({&from, sr->senderSsrc}); it != incoming_.end()) {
+        it->second->receive.onSenderReport(sr->ntpTimestamp, now);
         relaySenderReport(*it->second, *sr);
+      }
       for (const auto& block : sr->reports)
         if (auto out = outgoing_.find({&from, block.ssrc}); out != outgoing_.end())
           out->second.first->remb.onReceiverReport(out->second.second->subscriberKey, block.fractionLost,
@@ -385,6 +392,12 @@ void Router::sendRtcp(WebRtcTransport& to, std::vector<uint8_t> packet) {
 void Router::tick(Clock::time_point now) {
   for (auto& [id, t] : tracks_) {
     Track& track = *t;
+    if (track.receive.due(now)) {
+      if (auto block = track.receive.report(track.spec.ssrc, now)) {
+        sendRtcp(*track.publisher, buildReceiverReport(rtcpSsrc_, std::array{*block}));
+        ++counters_.receiverReportsSent;
+      }
+    }
     if (auto lost = track.nacks.tick(now); !lost.empty() && track.video()) {
       sendRtcp(*track.publisher, buildNack(rtcpSsrc_, track.spec.ssrc, lost));
       ++counters_.nacksSent;

@@ -13,6 +13,8 @@
 // to the publisher (KeyframeRequester); their REMB and receiver-report loss set the REMB the publisher gets
 // (RembPolicy); the server NACKs publishers for packets it lost (NackGenerator) and restores their RTX;
 // publishers' sender reports are relayed with the subscriber's SSRC and timestamp, so lip sync holds.
+// Each publisher gets a receiver report per track every second (ReceiveStatistics): loss, jitter and the
+// last-SR timing its browser derives its round-trip time from.
 // Transports are borrowed: a caller that closes one calls removeTransport() first. The role of a packet
 // follows from its SSRC, so one transport may publish and subscribe.
 // Thread: the media thread (no locks, no I/O of its own, time passed in).
@@ -68,6 +70,7 @@ struct RouterCounters {
   uint64_t plisReceived = 0;  // PLI/FIR from subscribers
   uint64_t keyframeRequestsSent = 0;
   uint64_t rembsSent = 0;
+  uint64_t receiverReportsSent = 0;  // RTCP RR to publishers (one block per track)
   uint64_t senderReportsRelayed = 0;
   uint64_t dropped = 0;  // unknown SSRC, unparsable, no payload type for the subscriber, rewriter refused
 };

@@ -22,6 +22,7 @@ void add(RouterCounters& sum, const RouterCounters& c) {
   sum.plisReceived += c.plisReceived;
   sum.keyframeRequestsSent += c.keyframeRequestsSent;
   sum.rembsSent += c.rembsSent;
+  sum.receiverReportsSent += c.receiverReportsSent;
   sum.senderReportsRelayed += c.senderReportsRelayed;
   sum.dropped += c.dropped;
 }
@@ -90,6 +91,7 @@ struct Sfu::State {
     s.plisReceived.store(sum.plisReceived, relaxed);
     s.keyframeRequestsSent.store(sum.keyframeRequestsSent, relaxed);
     s.rembsSent.store(sum.rembsSent, relaxed);
+    s.receiverReportsSent.store(sum.receiverReportsSent, relaxed);
   }
 
   Random& random;

@@ -255,6 +255,41 @@ TEST_F(RouterTest, SenderReportsAreRelayedWithTheSubscribersSsrcAndTimestamp) {
   EXPECT_EQ(relayed->rtpTimestamp, forwarded.timestamp + 3000) << "same offset as the media";
 }
 
+TEST_F(RouterTest, ThePublisherGetsAReceiverReportPerTrackEverySecond) {
+  ASSERT_TRUE(alice.clientSendsRtp(vp8Packet(300, 1000)));
+  ASSERT_TRUE(alice.clientSendsRtp(vp8Packet(302, 7000)));  // 301 lost on the way in
+  ASSERT_TRUE(alice.clientSendsRtcp(buildSenderReport({kPubSsrc, 0x0000AAAABBBB0000ull, 7000, 2, 200, {}})));
+  pumpAll();
+  auto reports = [&] {
+    std::vector<RtcpReportBlock> blocks;
+    for (const auto& c : alice.clientRtcp) {
+      RtcpCompoundReader reader(c);
+      while (auto p = reader.next())
+        if (p->type == rtcp_type::kReceiverReport) {
+          const auto rr = parseReceiverReport(*p);
+          if (rr) blocks.insert(blocks.end(), rr->reports.begin(), rr->reports.end());
+        }
+    }
+    return blocks;
+  };
+  router.tick(now);
+  pumpAll();
+  auto blocks = reports();
+  ASSERT_EQ(blocks.size(), 1u);
+  EXPECT_EQ(blocks[0].ssrc, kPubSsrc);
+  EXPECT_EQ(blocks[0].highestSequence, 302u);
+  EXPECT_EQ(blocks[0].cumulativeLost, 1);
+  EXPECT_GT(blocks[0].fractionLost, 0);
+  EXPECT_EQ(blocks[0].lastSr, 0xAAAABBBBu) << "the publisher's browser computes its RTT from this";
+  router.tick(now + milliseconds(500));
+  pumpAll();
+  EXPECT_EQ(reports().size(), 1u) << "not before a second has passed";
+  router.tick(now + milliseconds(1000));
+  pumpAll();
+  EXPECT_EQ(reports().size(), 2u);
+  EXPECT_EQ(router.counters().receiverReportsSent, 2u);
+}
+
 TEST_F(RouterTest, ALeavingPublisherTakesItsTracksAndSubscriptionsAlong) {
   EXPECT_EQ(router.trackCount(), 1u);
   EXPECT_EQ(router.subscriptionCount(), 2u);
