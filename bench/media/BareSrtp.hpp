@@ -1,9 +1,10 @@
 #pragma once
 // What the media benchmarks share: libsrtp on its own (the crypto floor the engine is compared with),
-// the median of a run's rounds, and their --packets / --rounds options.
+// a plain RTP header, the median of a run's rounds, and their --packets / --rounds options.
 #include <srtp2/srtp.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -14,6 +15,22 @@
 #include "media/Srtp.hpp"
 
 namespace roomgate::bench {
+
+// A 12-byte RTP header (V=2, no extension, no marker).
+inline std::vector<uint8_t> rtpHeader(uint8_t payloadType, uint16_t seq, uint32_t ts, uint32_t ssrc) {
+  return {0x80,
+          payloadType,
+          static_cast<uint8_t>(seq >> 8),
+          static_cast<uint8_t>(seq),
+          static_cast<uint8_t>(ts >> 24),
+          static_cast<uint8_t>(ts >> 16),
+          static_cast<uint8_t>(ts >> 8),
+          static_cast<uint8_t>(ts),
+          static_cast<uint8_t>(ssrc >> 24),
+          static_cast<uint8_t>(ssrc >> 16),
+          static_cast<uint8_t>(ssrc >> 8),
+          static_cast<uint8_t>(ssrc)};
+}
 
 struct SrtpDeleter {
   void operator()(srtp_t s) const { srtp_dealloc(s); }

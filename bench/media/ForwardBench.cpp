@@ -32,18 +32,7 @@ constexpr uint32_t kPubSsrc = 0x1000;
 constexpr std::size_t kPacketBytes = 1200;
 
 std::vector<uint8_t> packet(uint16_t seq, uint32_t ts) {
-  std::vector<uint8_t> p = {0x80,
-                            96,
-                            static_cast<uint8_t>(seq >> 8),
-                            static_cast<uint8_t>(seq),
-                            static_cast<uint8_t>(ts >> 24),
-                            static_cast<uint8_t>(ts >> 16),
-                            static_cast<uint8_t>(ts >> 8),
-                            static_cast<uint8_t>(ts),
-                            0,
-                            0,
-                            0x10,
-                            0x00};
+  auto p = bench::rtpHeader(96, seq, ts, kPubSsrc);
   p.push_back(0x10);  // VP8 descriptor, not a key frame
   p.resize(kPacketBytes, 0x42);
   return p;

@@ -30,18 +30,7 @@ constexpr uint32_t kBrowserSsrc = 0x11223344, kEchoSsrc = 0x55667788;
 constexpr std::size_t kSlot = 1500 + kSrtpMaxOverhead;
 
 std::vector<uint8_t> rtpPacket(uint16_t seq, uint32_t ts, std::size_t size) {
-  std::vector<uint8_t> p = {0x80,
-                            96,
-                            static_cast<uint8_t>(seq >> 8),
-                            static_cast<uint8_t>(seq),
-                            static_cast<uint8_t>(ts >> 24),
-                            static_cast<uint8_t>(ts >> 16),
-                            static_cast<uint8_t>(ts >> 8),
-                            static_cast<uint8_t>(ts),
-                            kBrowserSsrc >> 24,
-                            (kBrowserSsrc >> 16) & 0xFF,
-                            (kBrowserSsrc >> 8) & 0xFF,
-                            kBrowserSsrc & 0xFF};
+  auto p = roomgate::bench::rtpHeader(96, seq, ts, kBrowserSsrc);
   p.resize(size, 0x5A);
   return p;
 }

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include "common/Text.hpp"
 #include "media/EchoHandler.hpp"
 #include "media/SdpAnswer.hpp"
 #include "media/SdpLocal.hpp"
@@ -67,17 +66,11 @@ Result<std::string> EchoService::offer(std::string_view pass, std::string_view o
         "The offer names no SSRCs for its audio or video (a=ssrc lines), so nothing can be "
         "sent back. Use a current Chrome, Edge or Firefox.");
 
-  std::string fingerprint;
-  for (const auto& f : answer->remoteFingerprints)
-    if (asciiLower(f.algorithm) == "sha-256") fingerprint = f.value;
-  if (fingerprint.empty())
-    return Error::badRequest(
-        "unsupported_sdp",
-        "The offer has no sha-256 certificate fingerprint (a=fingerprint:sha-256), which "
-        "DTLS needs. Use a current Chrome, Edge or Firefox.");
+  auto fingerprint = media::sdp::remoteSha256(*answer);
+  if (!fingerprint) return fingerprint.error();
   media_.createTransport(
       "echo:" + claims->identity,
-      {{options.iceUfrag, options.icePwd}, answer->remoteIceUfrag, fingerprint, nullptr},
+      {{options.iceUfrag, options.icePwd}, answer->remoteIceUfrag, *fingerprint, nullptr},
       [swap = media::makeSsrcSwap(pairs)] { return std::make_unique<media::EchoHandler>(swap); });
   spdlog::info("echo check for {}: {} stream(s) on {}:{}", claims->identity, pairs.size(),
                options.candidateIp, options.candidatePort);

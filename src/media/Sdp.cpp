@@ -674,6 +674,12 @@ const MediaSection* SessionDescription::findMid(std::string_view mid) const {
   return nullptr;
 }
 
+const Fingerprint* findSha256(const std::vector<Fingerprint>& fingerprints) {
+  for (const auto& f : fingerprints)
+    if (asciiLower(f.algorithm) == "sha-256") return &f;
+  return nullptr;
+}
+
 Error invalidSdp(std::string message) {
   return Error::badRequest(std::string(kInvalidSdp), std::move(message));
 }

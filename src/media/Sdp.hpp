@@ -197,6 +197,9 @@ inline constexpr std::string_view kInvalidSdp = "invalid_sdp";
 // m= line does not list.
 [[nodiscard]] Result<SessionDescription> parse(std::string_view text);
 
+// The first sha-256 fingerprint among `fingerprints` (the one DTLS pins), or null if there is none.
+[[nodiscard]] const Fingerprint* findSha256(const std::vector<Fingerprint>& fingerprints);
+
 // SDP text with CRLF line ends: session lines, then each section's lines in the order browsers write them.
 [[nodiscard]] std::string serialize(const SessionDescription& description);
 

@@ -213,6 +213,13 @@ const NegotiatedMedia* Answer::find(std::string_view mid) const {
   return nullptr;
 }
 
+Result<std::string> remoteSha256(const Answer& answer) {
+  if (const Fingerprint* f = findSha256(answer.remoteFingerprints)) return f->value;
+  return Error::badRequest(std::string(kUnsupportedSdp),
+                           "The offer has no sha-256 certificate fingerprint (a=fingerprint:sha-256), which "
+                           "DTLS needs. Use a current Chrome, Edge or Firefox.");
+}
+
 Result<Answer> createAnswer(const SessionDescription& offer, const AnswerOptions& options) {
   if (Status s = checkLocalTransport(options); !s) return s.error();
   if (Status s = checkMids(offer); !s) return s.error();

@@ -104,4 +104,8 @@ inline constexpr std::string_view kUnsupportedSdp = "unsupported_sdp";  // valid
 // badRequest kUnsupportedSdp if no section can be accepted.
 [[nodiscard]] Result<Answer> createAnswer(const SessionDescription& offer, const AnswerOptions& options);
 
+// The browser's sha-256 certificate fingerprint from the offer `answer` answers, which its transport pins.
+// Error: badRequest kUnsupportedSdp if the offer has none.
+[[nodiscard]] Result<std::string> remoteSha256(const Answer& answer);
+
 }  // namespace roomgate::media::sdp

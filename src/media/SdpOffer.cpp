@@ -111,10 +111,8 @@ Result<AcceptedOffer> checkAnswer(const SessionDescription& offer, const Session
       const std::string* pwd = answer.icePwdOf(theirs);
       if (!ufrag || !pwd) return invalidSdp("The answer's " + where + " has no a=ice-ufrag or a=ice-pwd.");
       const auto& fingerprints = answer.fingerprintsOf(theirs);
-      const bool sha256 = std::any_of(fingerprints.begin(), fingerprints.end(), [](const Fingerprint& f) {
-        return asciiLower(f.algorithm) == "sha-256";
-      });
-      if (!sha256) return invalidSdp("The answer's " + where + " has no a=fingerprint:sha-256 for DTLS.");
+      if (!findSha256(fingerprints))
+        return invalidSdp("The answer's " + where + " has no a=fingerprint:sha-256 for DTLS.");
       const Setup setup = answer.setupOf(theirs).value_or(Setup::kActive);
       if (setup != Setup::kActive)
         return invalidSdp("The answer's " + where + " has a=setup:" + std::string(toString(setup)) +

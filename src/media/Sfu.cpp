@@ -69,7 +69,8 @@ struct Sfu::State {
       rooms.erase(it);
     }
   }
-  void refreshStats(SfuStats& s) {
+  void refreshStats() {
+    SfuStats& s = stats;
     RouterCounters sum = retired;
     uint64_t tracks = 0, subscriptions = 0;
     for (const auto& [name, r] : rooms) {
@@ -183,7 +184,7 @@ Sfu::Sfu(MediaServer& media, Random& random, ClosedCallback onClosed)
     auto state = weak.lock();
     if (!state) return;
     for (auto& [name, room] : state->rooms) room->router.tick(now);
-    state->refreshStats(state->stats);
+    state->refreshStats();
   });
 }
 

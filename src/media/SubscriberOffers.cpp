@@ -27,12 +27,6 @@ std::vector<sdp::HeaderExtension> acceptedExtensions(sdp::MediaKind kind, const 
   return out;
 }
 
-std::string sha256Of(const std::vector<sdp::Fingerprint>& fingerprints) {
-  for (const auto& f : fingerprints)
-    if (asciiLower(f.algorithm) == "sha-256") return asciiLower(f.value);
-  return {};
-}
-
 }  // namespace
 
 SubscriberOffers::SubscriberOffers(sdp::LocalTransport transport) {
@@ -117,7 +111,9 @@ Result<AppliedAnswer> SubscriberOffers::applyAnswer(std::string_view answerSdp) 
   if (!answer) return answer.error();
   auto accepted = sdp::checkAnswer(pending_->offer, *answer);
   if (!accepted) return accepted.error();
-  const std::string fingerprint = sha256Of(accepted->remoteFingerprints);
+  // checkAnswer found a sha-256 fingerprint if any section was accepted.
+  const auto* sha256 = sdp::findSha256(accepted->remoteFingerprints);
+  const std::string fingerprint = sha256 ? asciiLower(sha256->value) : "";
   if (answered_ && !accepted->acceptedMids.empty() &&
       (accepted->remoteIceUfrag != remoteUfrag_ || fingerprint != remoteFingerprint_))
     return sdp::invalidSdp(

@@ -4,18 +4,11 @@
 
 #include <algorithm>
 
-#include "common/Text.hpp"
 #include "media/SdpAnswer.hpp"
 #include "media/SdpLocal.hpp"
 
 namespace roomgate::rtc {
 namespace {
-
-std::string sha256Of(const std::vector<media::sdp::Fingerprint>& fingerprints) {
-  for (const auto& f : fingerprints)
-    if (asciiLower(f.algorithm) == "sha-256") return f.value;
-  return {};
-}
 
 std::string_view roleName(media::TransportRole role) {
   return role == media::TransportRole::kPublisher ? "publisher" : "subscriber";
@@ -44,18 +37,17 @@ void GroupCalls::joined(const std::string& room, const std::string& sid, Peer* p
   m.room = room;
   m.peer = peer;
   rooms_[room].push_back(sid);
-  openSubscriberPlan(sid, m);
-  for (const auto& other : roomMates(room, sid)) addTracksTo(sid, m, members_.at(other).published);
+  newSubscriberConnection(sid, m);
   offerTo(sid, m);
 }
 
-void GroupCalls::openSubscriberPlan(const std::string& sid, Member& m) {
+void GroupCalls::newSubscriberConnection(const std::string& sid, Member& m) {
   auto transport =
       media::sdp::newLocalTransport(random_, endpoint_.fingerprintSha256, endpoint_.ip, endpoint_.port);
   m.subscriberIce = {transport.iceUfrag, transport.icePwd};
   m.offers = std::make_unique<media::SubscriberOffers>(std::move(transport));
   ++m.connection;
-  (void)sid;
+  for (const auto& other : roomMates(m.room, sid)) addTracksTo(sid, m, members_.at(other).published);
 }
 
 void GroupCalls::addTracksTo(const std::string& sid, Member& m,
@@ -103,11 +95,8 @@ void GroupCalls::publish(const std::string& sid, std::string_view sdp) {
   options.defaultDirection = media::sdp::Direction::kRecvOnly;
   auto answer = media::sdp::createAnswer(*offer, options);
   if (!answer) return fail(answer.error());
-  const std::string fingerprint = sha256Of(answer->remoteFingerprints);
-  if (fingerprint.empty())
-    return fail(Error::badRequest("unsupported_sdp",
-                                  "The offer has no sha-256 certificate fingerprint (a=fingerprint:sha-256), "
-                                  "which DTLS needs. Use a current Chrome, Edge or Firefox."));
+  auto fingerprint = media::sdp::remoteSha256(*answer);
+  if (!fingerprint) return fail(fingerprint.error());
 
   const unsigned generation = m.publishGeneration + 1;
   std::vector<media::TrackSpec> specs;
@@ -139,7 +128,7 @@ void GroupCalls::publish(const std::string& sid, std::string_view sdp) {
   m.publishGeneration = generation;
   m.published = std::move(published);
   sfu_.publish(m.room, sid,
-               {{options.iceUfrag, options.icePwd}, answer->remoteIceUfrag, fingerprint, nullptr},
+               {{options.iceUfrag, options.icePwd}, answer->remoteIceUfrag, *fingerprint, nullptr},
                std::move(specs));
   m.peer->send(publishAnswerMessage(media::sdp::serialize(answer->description)));
   for (const auto& other : roomMates(m.room, sid)) {
@@ -156,10 +145,10 @@ void GroupCalls::subscribeAnswer(const std::string& sid, std::string_view sdp) {
   Member& m = it->second;
   auto applied = m.offers->applyAnswer(sdp);
   if (!applied) return m.peer->send(errorMessage(applied.error().code, applied.error().message));
-  if (applied->first) {
+  if (applied->first) {  // an accepted section: checkAnswer found the browser's sha-256 fingerprint
     sfu_.openSubscriber(m.room, sid,
                         {m.subscriberIce, applied->accepted.remoteIceUfrag,
-                         sha256Of(applied->accepted.remoteFingerprints), nullptr});
+                         media::sdp::findSha256(applied->accepted.remoteFingerprints)->value, nullptr});
   }
   for (auto& s : applied->subscribe) sfu_.subscribe(m.room, sid, s.trackId, std::move(s.spec));
   offerTo(sid, m);  // what changed while the offer was out
@@ -187,8 +176,7 @@ void GroupCalls::mediaClosed(const std::string& sid, media::TransportRole role, 
     withdraw(m);
     m.published.clear();
   } else {
-    openSubscriberPlan(sid, m);  // a new connection, offered everything again
-    for (const auto& other : roomMates(m.room, sid)) addTracksTo(sid, m, members_.at(other).published);
+    newSubscriberConnection(sid, m);  // offered everything again
   }
   if (m.peer) m.peer->send(mediaClosedMessage(roleName(role), reason));
   if (role == media::TransportRole::kSubscriber) offerTo(sid, m);

@@ -62,7 +62,8 @@ class GroupCalls {
     std::vector<media::OfferedTrack> published;  // ssrc fields unused here
   };
 
-  void openSubscriberPlan(const std::string& sid, Member& m);
+  // A subscriber connection of new ICE credentials and number, offering every track of the room.
+  void newSubscriberConnection(const std::string& sid, Member& m);
   void offerTo(const std::string& sid, Member& m);  // sends the next offer if one is due
   void addTracksTo(const std::string& sid, Member& m, const std::vector<media::OfferedTrack>& tracks);
   void withdraw(const Member& publisher);  // its tracks leave everyone else's offers
