@@ -8,6 +8,9 @@
 
 namespace roomgate::rtc {
 
+// Neither call re-enters the service: a peer that must go (a slow consumer, a close) tells RtcService
+// from a later turn of the I/O thread. RoomRegistry and GroupCalls rely on this, since they send while
+// walking their members; a send that removed a member there would free what the loop holds.
 class Peer {
  public:
   virtual ~Peer() = default;

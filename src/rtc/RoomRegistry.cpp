@@ -23,46 +23,49 @@ void RoomRegistry::broadcast(Room& room, const Outgoing& message, const Particip
 Result<Joined> RoomRegistry::join(Peer* peer, const JoinRequest& request) {
   const std::string key = roomKey(request.room.name);
   auto [it, created] = rooms_.try_emplace(key);
+  // `room` stays valid to the end: std::map nodes move for no insertion, and the only erasure below
+  // (a refused join's new room) returns at once. A replaced participant's removal keeps the room even
+  // when it was the only member (EmptyRoom::kKeep), so the newcomer lands in the same room.
   Room& room = it->second;
   if (created) {
     room.info = request.room;
     room.info.sid = newSid_("RM");
   }
 
-  auto existing = std::find_if(room.members.begin(), room.members.end(), [&](Participant* p) {
-    return sameIdentity(p->info.identity, request.identity);
-  });
-  const bool resuming =
-      existing != room.members.end() && request.resume && *request.resume == (*existing)->info.sid;
-  const std::size_t others = room.members.size() - (existing != room.members.end() ? 1 : 0);
+  auto found = std::find_if(room.members.begin(), room.members.end(),
+                            [&](Participant* p) { return sameIdentity(p->info.identity, request.identity); });
+  Participant* const existing = found != room.members.end() ? *found : nullptr;
+  const bool resuming = existing && request.resume && *request.resume == existing->info.sid;
+  const std::size_t others = room.members.size() - (existing ? 1 : 0);
   if (static_cast<int>(others) >= room.info.maxParticipants) {
-    if (created) rooms_.erase(it);
-    return Error{4503,
-                 "room_full",
-                 room.info.name + " is full (" + std::to_string(room.info.maxParticipants) +
-                     " participants). Try again when someone leaves.",
-                 {}};
+    Error full{4503,
+               "room_full",
+               room.info.name + " is full (" + std::to_string(room.info.maxParticipants) +
+                   " participants). Try again when someone leaves.",
+               {}};
+    if (created) rooms_.erase(it);  // `room` is gone from here on
+    return full;
   }
 
   Joined out;
   out.room = room.info;
   if (resuming) {
     // Same participant, new connection: attach it; the others see no change.
-    Participant* p = *existing;
-    Peer* old = p->peer;
+    Peer* old = existing->peer;
     if (old) byPeer_.erase(old);
-    p->peer = peer;
-    p->tokenIssuedAt = request.tokenIssuedAt;
-    byPeer_[peer] = p;
+    existing->peer = peer;
+    existing->tokenIssuedAt = request.tokenIssuedAt;
+    byPeer_[peer] = existing;
     if (old)
       old->close(CloseCode::kReplaced, "replaced",
                  "This connection was replaced by a newer one from the same page.");
-    out.self = p->info;
+    out.self = existing->info;
   } else {
-    if (existing != room.members.end()) {
-      Participant* p = *existing;
-      Peer* old = p->peer;
-      remove(p, "replaced", /*announce=*/true);
+    if (existing) {
+      // The same guest from another tab or device, or a page that lost its socket and joined afresh:
+      // the old participant leaves (announced), the new one arrives. `existing` is freed by remove().
+      Peer* old = existing->peer;
+      remove(existing, "replaced", EmptyRoom::kKeep);
       if (old)
         old->close(CloseCode::kReplaced, "replaced",
                    "You joined from another tab or device, so this one was disconnected.");
@@ -84,13 +87,13 @@ Result<Joined> RoomRegistry::join(Peer* peer, const JoinRequest& request) {
   return out;
 }
 
-void RoomRegistry::remove(Participant* p, std::string_view reason, bool announce) {
+void RoomRegistry::remove(Participant* p, std::string_view reason, EmptyRoom emptyRoom) {
   auto rit = rooms_.find(p->roomKey);
   if (rit != rooms_.end()) {
     Room& room = rit->second;
     std::erase(room.members, p);
-    if (announce) broadcast(room, participantDisconnectedMessage(p->info, reason), nullptr);
-    if (room.members.empty()) rooms_.erase(rit);
+    broadcast(room, participantDisconnectedMessage(p->info, reason), nullptr);
+    if (room.members.empty() && emptyRoom == EmptyRoom::kErase) rooms_.erase(rit);
   }
   if (p->peer) byPeer_.erase(p->peer);
   const std::string sid = p->info.sid;
@@ -107,7 +110,7 @@ std::optional<Seat> RoomRegistry::seat(Peer* peer) const {
 void RoomRegistry::leave(Peer* peer, std::string_view reason) {
   auto it = byPeer_.find(peer);
   if (it == byPeer_.end()) return;
-  remove(it->second, reason, /*announce=*/true);
+  remove(it->second, reason, EmptyRoom::kErase);
 }
 
 std::optional<std::string> RoomRegistry::detach(Peer* peer) {
@@ -121,7 +124,7 @@ std::optional<std::string> RoomRegistry::detach(Peer* peer) {
 
 void RoomRegistry::expire(std::string_view sid) {
   auto it = bySid_.find(std::string(sid));
-  if (it != bySid_.end() && !it->second->peer) remove(it->second.get(), "closed", /*announce=*/true);
+  if (it != bySid_.end() && !it->second->peer) remove(it->second.get(), "closed", EmptyRoom::kErase);
 }
 
 Status RoomRegistry::relay(Peer* peer, std::string_view toSid, const nlohmann::json& signal) {
@@ -154,9 +157,11 @@ std::size_t RoomRegistry::revoke(std::string_view identity, std::string_view roo
     if (!room.empty() && p->roomKey != roomKey(room)) continue;
     victims.push_back(p.get());
   }
+  // Each remove() frees only its own participant, and neither the removal hook nor Peer::close calls
+  // back into the registry, so the other victims' pointers stay valid.
   for (Participant* p : victims) {
     Peer* peer = p->peer;
-    remove(p, "revoked", /*announce=*/true);
+    remove(p, "revoked", EmptyRoom::kErase);
     if (peer)  // a detached participant (waiting to resume) has no connection to close
       peer->close(CloseCode::kForbidden, "token_revoked",
                   "You were removed from the guest list for this room.");

@@ -61,7 +61,8 @@ class RoomRegistry {
   // before `revokedBefore`; returns how many.
   std::size_t revoke(std::string_view identity, std::string_view room, int64_t revokedBefore);
 
-  // Called with the SID of every participant that leaves the registry, whatever the reason.
+  // Called with the SID of every participant that leaves the registry, whatever the reason. The hook
+  // runs inside a registry call and must not call the registry back.
   void setRemovedHook(std::function<void(const std::string& sid)> hook) { onRemoved_ = std::move(hook); }
 
   [[nodiscard]] bool joined(Peer* peer) const { return byPeer_.contains(peer); }
@@ -87,8 +88,14 @@ class RoomRegistry {
     std::vector<Participant*> members;  // join order
   };
 
+  // What remove() does with a room it leaves empty: erase it, or keep it for a participant about to join.
+  enum class EmptyRoom { kErase, kKeep };
+
+  // Sends `message` to every attached member but `except`. Peer::send never calls back into the
+  // registry (Peer.hpp), so `room.members` cannot change under the loop.
   void broadcast(Room& room, const Outgoing& message, const Participant* except);
-  void remove(Participant* p, std::string_view reason, bool announce);
+  // Tells the room `p` left with `reason`, forgets `p` (freed on return) and runs the removal hook.
+  void remove(Participant* p, std::string_view reason, EmptyRoom emptyRoom);
 
   std::function<std::string(std::string_view)> newSid_;
   std::function<void(const std::string&)> onRemoved_;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import {
+  alertRegion,
   assertMediaFlows,
   assertNoProblems,
   countLine,
@@ -143,4 +144,30 @@ test('a guest whose page closes (the socket dies) is gone from the others within
   await assertMediaFlows(again, ['ann', 'bob']);
   const sections = await ann.page.evaluate(() => window.roomgate.sections());
   assert.ok(sections <= 6, `ann's subscriber connection reuses free sections: ${sections} m= sections for at most 3 others' audio and video`);
+});
+
+// Issue 11: a guest alone in the room who opens the call in a second tab used to crash the server.
+test('a guest alone in the room opens a second tab: the second tab is in the call, the first says why it left', async (t) => {
+  const server = await startServer({ guests: GUESTS });
+  t.after(() => server.stop());
+  const first = await joinAsGuest(browser, server, 'ann', { phone: PHONES.ann });
+  t.after(() => first.close());
+  const firstSid = await sidOf(first);
+  const second = await joinAsGuest(browser, server, 'ann', { phone: PHONES.ann, context: first.context });
+  t.after(() => second.close());
+
+  await textMatching(alertRegion(first.page), /You joined from another tab or device/);
+  await first.page.getByRole('button', { name: 'Join again' }).waitFor({ state: 'visible' });
+  assert.equal(await sidOf(first), null, 'the first tab has left the call');
+  const secondSid = await sidOf(second);
+  assert.ok(secondSid && secondSid !== firstSid, 'the second tab joined as a new participant');
+  assert.ok(server.alive(), 'the server is still up');
+
+  // The call goes on in the second tab: bob and ann see and hear each other.
+  const bob = await joinAsGuest(browser, server, 'bob', { phone: PHONES.bob });
+  t.after(() => bob.close());
+  await assertMediaFlows(bob, ['ann']);
+  await assertMediaFlows(second, ['bob']);
+  assert.equal(await tileOf(bob.page, 'ann').count(), 1, 'bob sees one ann, not the old tab too');
+  assertNoProblems(second);
 });

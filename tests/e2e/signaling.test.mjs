@@ -152,6 +152,50 @@ test('the same identity joining again replaces the first connection', async (t) 
   );
 });
 
+// Issue 11: the only guest in a room joining again (a second tab, or a page that rejoins without
+// `resume`) used to free the room and crash the server, ending every call on it.
+test('alone in a room, the same guest on a second socket (first still open) replaces the first, and the server stays up', async (t) => {
+  await serve(t);
+  const token = await server.token('ann', ROOM);
+  let previous = (await joinAll(t, ['ann']))[0];
+  for (let round = 0; round < 6; round += 1) {
+    const again = await open(t);
+    const joined = await again.join(token); // no resume: a second tab
+    assert.deepEqual(joined.participants, [], 'the old connection is not one of the others');
+    assert.notEqual(joined.participant.sid, previous.sid);
+    assert.equal((await previous.client.next('error')).code, 'replaced');
+    assert.equal((await previous.client.closeWithin()).code, 4409);
+    assert.ok(server.alive(), `the server died at round ${round}`);
+    previous = { client: again, sid: joined.participant.sid };
+  }
+  assert.equal((await fetch(`${server.baseUrl}/healthz`)).status, 200);
+  // The room lives on with exactly one ann, the newest, and works: bob sees her, she sees bob.
+  const [bob] = await joinAll(t, ['bob']);
+  assert.deepEqual(bob.joined.participants.map((p) => p.sid), [previous.sid]);
+  const connected = await previous.client.next('participantConnected');
+  assert.equal(connected.participant.sid, bob.sid);
+  assert.equal(previous.client.messages.filter((m) => m.type === 'participantDisconnected').length, 0, 'ann was told of no departure');
+});
+
+test('alone in a room after a dropped socket, joining afresh without resume takes the waiting place', async (t) => {
+  await serve(t);
+  const token = await server.token('ann', ROOM);
+  const [first] = await joinAll(t, ['ann']);
+  first.client.terminate(); // no close frame: the server keeps ann's place for the 5 s resume window
+  await first.client.closed;
+  const again = await open(t);
+  const joined = await again.join(token); // the page started over: no resume
+  assert.deepEqual(joined.participants, []);
+  assert.notEqual(joined.participant.sid, first.sid);
+  // After the old place's window has ended, ann is still in, once, on the new connection.
+  await new Promise((resolve) => setTimeout(resolve, 5_500));
+  assert.ok(server.alive());
+  const [bob] = await joinAll(t, ['bob']);
+  assert.deepEqual(bob.joined.participants.map((p) => p.sid), [joined.participant.sid]);
+  assert.equal((await again.next('participantConnected')).participant.sid, bob.sid);
+  assert.equal(again.closeEvent, null, 'the new connection stays open');
+});
+
 test('a message over 256 KiB closes with 1009', async (t) => {
   await serve(t);
   const [ann] = await joinAll(t, ['ann']);

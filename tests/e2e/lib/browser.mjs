@@ -41,13 +41,14 @@ export function launchBrowser({ executablePath = process.env.CHROMIUM_PATH ?? '/
 }
 
 /**
- * Opens the page in a new context and records what must never happen (dialogs, uncaught errors,
- * CSP violations) in `problems`. `initScript` runs in the page before its own scripts.
+ * Opens the page in a new context (another browser) or, with `context`, as a new tab of that one, and
+ * records what must never happen (dialogs, uncaught errors, CSP violations) in `problems`.
+ * `initScript` runs in a new context's pages before their own scripts.
  * Returns {context, page, problems, close()}.
  */
-export async function openGuestPage(browser, baseUrl, { viewport = { width: 1000, height: 700 }, initScript = null } = {}) {
-  const context = await browser.newContext({ viewport });
-  if (initScript) await context.addInitScript(initScript);
+export async function openGuestPage(browser, baseUrl, { viewport = { width: 1000, height: 700 }, initScript = null, context: shared = null } = {}) {
+  const context = shared ?? (await browser.newContext({ viewport }));
+  if (initScript && !shared) await context.addInitScript(initScript);
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT_MS);
   const problems = { dialogs: [], errors: [], csp: [] };
@@ -60,7 +61,8 @@ export async function openGuestPage(browser, baseUrl, { viewport = { width: 1000
     if (/Content Security Policy/i.test(message.text())) problems.csp.push(message.text());
   });
   await page.goto(baseUrl);
-  return { context, page, problems, close: () => context.close() };
+  // A tab of a shared context closes alone; a context of its own goes with its page.
+  return { context, page, problems, close: () => (shared ? page.close() : context.close()) };
 }
 
 export function assertNoProblems({ problems, name = 'the page' }) {
@@ -101,10 +103,10 @@ export const tileOf = (page, identity) => page.locator(`#tiles > li[data-identit
 /**
  * Guest `name` walks the page: name, the code from /dev/outbox, into the call. Returns
  * {name, context, page, problems, token, close()}; with `joined` (default) waits until the page has
- * joined the room (window.roomgate.sid()). `initScript` as for openGuestPage.
+ * joined the room (window.roomgate.sid()). `initScript` and `context` (a second tab) as for openGuestPage.
  */
-export async function joinAsGuest(browser, server, name, { phone = DEMO_PHONES[name], joined = true, initScript = null } = {}) {
-  const guest = { name, ...(await openGuestPage(browser, server.baseUrl, { initScript })) };
+export async function joinAsGuest(browser, server, name, { phone = DEMO_PHONES[name], joined = true, initScript = null, context = null } = {}) {
+  const guest = { name, ...(await openGuestPage(browser, server.baseUrl, { initScript, context })) };
   const { page } = guest;
   // A guest who joined before has codes in the outbox already: wait for the one this login sends.
   const before = (await outbox(server.baseUrl, phone)).length;

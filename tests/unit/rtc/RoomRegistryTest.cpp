@@ -79,6 +79,63 @@ TEST_F(RoomRegistryTest, ASecondConnectionReplacesTheFirstAndTellsIt) {
   EXPECT_FALSE(registry.joined(&a));
 }
 
+// The crash of issue 11: the only member joining again without resume emptied the room, which was
+// erased and then used. The room must live on with the new connection as its one member.
+TEST_F(RoomRegistryTest, AloneAndJoiningAgainWithoutResumeReplacesTheConnectionInTheSameRoom) {
+  FakePeer a, a2;
+  auto first = registry.join(&a, request("mabel"));
+  ASSERT_TRUE(first.ok());
+  auto second = registry.join(&a2, request("mabel"));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(a.closed, CloseCode::kReplaced);
+  EXPECT_EQ(a.closeCode, "replaced");
+  EXPECT_FALSE(registry.joined(&a));
+  EXPECT_TRUE(registry.joined(&a2));
+  EXPECT_NE(second->self.sid, first->self.sid);
+  EXPECT_EQ(second->room.sid, first->room.sid);  // the same room, not a new one
+  EXPECT_TRUE(second->others.empty());
+  EXPECT_EQ(registry.roomCount(), 1u);
+  EXPECT_EQ(registry.participantCount(), 1u);
+  ASSERT_TRUE(registry.seat(&a2).has_value());
+  EXPECT_EQ(registry.seat(&a2)->sid, second->self.sid);
+  EXPECT_TRUE(a2.received.empty());  // told nothing about itself or its old connection
+  // The room still works: a newcomer sees exactly one mabel, and she sees the newcomer.
+  FakePeer b;
+  auto jb = registry.join(&b, request("tommy"));
+  ASSERT_EQ(jb->others.size(), 1u);
+  EXPECT_EQ(jb->others[0].sid, second->self.sid);
+  EXPECT_EQ(a2.ofType("participantConnected").size(), 1u);
+  registry.leave(&a2, "left");
+  registry.leave(&b, "left");
+  EXPECT_EQ(registry.roomCount(), 0u);
+}
+
+TEST_F(RoomRegistryTest, AloneWithALostConnectionAndJoiningAfreshReplacesTheWaitingParticipant) {
+  FakePeer a, a2;
+  std::vector<std::string> removed;
+  registry.setRemovedHook([&](const std::string& sid) { removed.push_back(sid); });
+  auto first = registry.join(&a, request("mabel"));
+  ASSERT_EQ(registry.detach(&a), first->self.sid);
+  auto second = registry.join(&a2, request("mabel"));  // no resume: the page started over
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(a.closed.has_value());  // its connection was gone already: nothing to close
+  EXPECT_EQ(removed, std::vector<std::string>{first->self.sid});
+  EXPECT_EQ(registry.participantCount(), 1u);
+  EXPECT_EQ(registry.roomCount(), 1u);
+  registry.expire(first->self.sid);  // the old window ends: nothing left to expire
+  EXPECT_EQ(registry.participantCount(), 1u);
+  EXPECT_TRUE(registry.joined(&a2));
+}
+
+TEST_F(RoomRegistryTest, ARoomRefusedAtItsFirstJoinIsNotKept) {
+  FakePeer a;
+  auto refused = registry.join(&a, request("mabel", /*max=*/0));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "room_full");
+  EXPECT_NE(refused.error().message.find("My Room is full"), std::string::npos);
+  EXPECT_EQ(registry.roomCount(), 0u);
+}
+
 TEST_F(RoomRegistryTest, ResumingKeepsTheSidAndTheOthersSeeNothing) {
   FakePeer a, b, a2;
   auto first = registry.join(&a, request("mabel"));
