@@ -180,6 +180,20 @@ void writeVerification(Writer& w, const VerificationCounters& v) {
     w.sample(v.checks[o], {{"outcome", kCheckResultNames[o]}});
 }
 
+void writeConnections(Writer& w, const ConnectionFigures& c) {
+  w.family("roomgate_connections", "gauge", "Open client connections: HTTP and signaling WebSockets.");
+  w.sample(c.open);
+  w.family("roomgate_connections_limit", "gauge",
+           "The most client connections held at once (from the open-file limit); more are closed at once.");
+  w.sample(c.limit);
+  w.family("roomgate_connections_refused_total", "counter",
+           "Connections closed as soon as accepted because the limit was reached.");
+  w.sample(c.refused);
+  w.family("roomgate_accept_pauses_total", "counter",
+           "Times accepting paused because the process ran out of file descriptors or memory.");
+  w.sample(c.acceptPauses);
+}
+
 }  // namespace
 
 std::string escapeLabelValue(std::string_view value) {
@@ -192,6 +206,7 @@ std::string renderMetrics(const MetricsSnapshot& snapshot) {
   if (snapshot.media) writeMedia(w, *snapshot.media);
   if (snapshot.sfu) writeFigures(w, *snapshot.sfu, kSfuFigures);
   writeVerification(w, snapshot.verification);
+  writeConnections(w, snapshot.connections);
   return w.take();
 }
 

@@ -19,6 +19,14 @@ namespace roomgate::app {
 
 inline constexpr std::string_view kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
 
+// The HTTP server's connections (signaling WebSockets included).
+struct ConnectionFigures {
+  uint64_t open = 0;
+  uint64_t limit = 0;
+  uint64_t refused = 0;       // closed at once: `open` was at `limit`
+  uint64_t acceptPauses = 0;  // accept() ran out of descriptors or memory and paused
+};
+
 struct MetricsSnapshot {
   // Live rooms (signaling) by type ("peer-to-peer", "group"); both types are always written.
   std::map<std::string, uint64_t> roomsByType;
@@ -26,6 +34,7 @@ struct MetricsSnapshot {
   const media::MediaServerStats* media = nullptr;  // null: no media figures written
   const media::SfuStats* sfu = nullptr;            // null: no SFU figures written (no group-room media)
   VerificationCounters verification;
+  ConnectionFigures connections;
 };
 
 [[nodiscard]] std::string renderMetrics(const MetricsSnapshot& snapshot);

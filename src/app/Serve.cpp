@@ -10,6 +10,7 @@
 #include "app/Metrics.hpp"
 #include "app/Secrets.hpp"
 #include "common/Crypto.hpp"
+#include "common/FileLimit.hpp"
 #include "delivery/DeliveryQueue.hpp"
 #include "delivery/SmtpChannel.hpp"
 #include "delivery/TwilioChannels.hpp"
@@ -217,12 +218,27 @@ int serve(const config::Config& config) {
     snapshot.media = &media->stats();
     snapshot.sfu = &sfu.stats();
     snapshot.verification = flow.counters();
+    if (http::Server* server = io.load()) {
+      const auto c = server->connectionStats();
+      snapshot.connections = {c.open, c.limit, c.refused, c.acceptPauses};
+    }
     return renderMetrics(snapshot);
   });
 
+  // Every connection takes a descriptor: raise the soft limit to the hard one, and cap connections so
+  // that running out is a refusal at the door, not a failure somewhere inside.
+  const FileLimit files = raiseFileLimit();
+  const std::size_t maxConnections = http::connectionCap(files.now);
+  if (!files.error.empty())
+    spdlog::warn("could not raise the open-file limit from {} to {}: {}", files.before, files.hard,
+                 files.error);
+  spdlog::info("open files: at most {}{}; connections: at most {}", files.now,
+               files.now != files.before ? fmt::format(" (raised from {})", files.before) : std::string(),
+               maxConnections);
+
   std::unique_ptr<http::Server> server;
   try {
-    server = std::make_unique<http::Server>(config.listen, api, &rtcService);
+    server = std::make_unique<http::Server>(config.listen, api, &rtcService, maxConnections);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 2;

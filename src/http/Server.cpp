@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <cctype>
+#include <cerrno>
 #include <stdexcept>
 
 #include "http/Api.hpp"
@@ -71,16 +72,39 @@ class TurnBatcher {
   std::vector<std::function<void(bool)>> held_;
 };
 
+// The open connections, HTTP and WebSocket alike: each holds a slot, which it gives back when it is
+// destroyed, whenever that is (a WebSocket may outlive the Server's other parts at shutdown).
+class ConnectionCounter : public std::enable_shared_from_this<ConnectionCounter> {
+ public:
+  class Slot {
+   public:
+    explicit Slot(std::shared_ptr<ConnectionCounter> counter) : counter_(std::move(counter)) {
+      ++counter_->open_;
+    }
+    ~Slot() { --counter_->open_; }
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+
+   private:
+    std::shared_ptr<ConnectionCounter> counter_;
+  };
+
+  [[nodiscard]] std::size_t open() const { return open_; }
+  [[nodiscard]] std::shared_ptr<Slot> take() { return std::make_shared<Slot>(shared_from_this()); }
+
+ private:
+  std::size_t open_ = 0;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Api& api, rtc::RtcService* rtc, TurnBatcher& turns, std::size_t& open)
-      : stream_(std::move(socket)), api_(api), rtc_(rtc), turns_(turns), open_(open) {
-    ++open_;
+  Session(tcp::socket socket, Api& api, rtc::RtcService* rtc, TurnBatcher& turns,
+          std::shared_ptr<ConnectionCounter::Slot> slot)
+      : stream_(std::move(socket)), api_(api), rtc_(rtc), turns_(turns), slot_(std::move(slot)) {
     beast::error_code ec;
     const auto peer = stream_.socket().remote_endpoint(ec);
     if (!ec) peer_ = peer.address().to_string();
   }
-  ~Session() { --open_; }
 
   void start() { readRequest(); }
 
@@ -109,7 +133,7 @@ class Session : public std::enable_shared_from_this<Session> {
     auto& req = parser_->get();
     if (rtc_ && boost::beast::websocket::is_upgrade(req) && req.target() == "/rtc") {
       stream_.expires_never();
-      return rtc::startWebSocketSession(stream_.release_socket(), parser_->release(), *rtc_);
+      return rtc::startWebSocketSession(stream_.release_socket(), parser_->release(), *rtc_, slot_);
     }
     Request request;
     request.method = std::string(req.method_string());
@@ -208,7 +232,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Api& api_;
   rtc::RtcService* rtc_;
   TurnBatcher& turns_;
-  std::size_t& open_;
+  std::shared_ptr<ConnectionCounter::Slot> slot_;  // handed on to the WebSocket on an upgrade
   std::array<char, 4096> scratch_{};
   std::size_t drained_ = 0;
 };
@@ -230,8 +254,8 @@ tcp::endpoint parseEndpoint(const std::string& listen) {
 }  // namespace
 
 struct Server::Impl {
-  Impl(const std::string& listen, Api& a, rtc::RtcService* r)
-      : api(a), rtc(r), acceptor(io), signals(io, SIGINT, SIGTERM) {
+  Impl(const std::string& listen, Api& a, rtc::RtcService* r, std::size_t max)
+      : api(a), rtc(r), maxConnections(max), acceptor(io), acceptPause(io), signals(io, SIGINT, SIGTERM) {
     const auto endpoint = parseEndpoint(listen);
     beast::error_code ec;
     acceptor.open(endpoint.protocol(), ec);
@@ -249,16 +273,36 @@ struct Server::Impl {
   void accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
+      if (ec && outOfResources(ec)) return pauseAccepting(ec);
       if (!ec) {
-        if (open >= kMaxConnections) {
+        if (connections->open() >= maxConnections) {
+          ++refused;
           beast::error_code ignored;
           socket.close(ignored);
         } else {
           socket.set_option(tcp::no_delay(true), ec);
-          std::make_shared<Session>(std::move(socket), api, rtc, turns, open)->start();
+          std::make_shared<Session>(std::move(socket), api, rtc, turns, connections->take())->start();
         }
       }
-      accept();
+      accept();  // other errors (a connection aborted before it was accepted) concern that one only
+    });
+  }
+
+  static bool outOfResources(const beast::error_code& ec) {
+    if (ec.category() != boost::system::system_category()) return false;
+    const int e = ec.value();
+    return e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM;
+  }
+
+  // The pending connections wait in the backlog until descriptors are free again; retrying at once
+  // would spin at full CPU (the accept would fail the same way forever).
+  void pauseAccepting(const beast::error_code& ec) {
+    if (acceptPauses++ % 40 == 0)  // at most every ~10 s while it lasts
+      spdlog::warn("cannot accept connections: {} ({} open, limit {}); pausing {} ms", ec.message(),
+                   connections->open(), maxConnections, kAcceptPause.count());
+    acceptPause.expires_after(kAcceptPause);
+    acceptPause.async_wait([this](beast::error_code e) {
+      if (!e) accept();
     });
   }
 
@@ -280,17 +324,25 @@ struct Server::Impl {
   Api& api;
   rtc::RtcService* rtc;
   TurnBatcher turns{io};
+  std::shared_ptr<ConnectionCounter> connections = std::make_shared<ConnectionCounter>();
+  std::size_t maxConnections;
+  uint64_t refused = 0;
+  uint64_t acceptPauses = 0;
   tcp::acceptor acceptor;
+  asio::steady_timer acceptPause;
   asio::signal_set signals;
-  std::size_t open = 0;
 };
 
-Server::Server(const std::string& listen, Api& api, rtc::RtcService* rtc)
-    : impl_(std::make_unique<Impl>(listen, api, rtc)) {}
+Server::Server(const std::string& listen, Api& api, rtc::RtcService* rtc, std::size_t maxConnections)
+    : impl_(std::make_unique<Impl>(listen, api, rtc, maxConnections)) {}
 Server::~Server() = default;
 
 uint16_t Server::port() const {
   return impl_->acceptor.local_endpoint().port();
+}
+
+ConnectionStats Server::connectionStats() const {
+  return {impl_->connections->open(), impl_->maxConnections, impl_->refused, impl_->acceptPauses};
 }
 
 void Server::every(std::chrono::milliseconds period, std::function<void()> task) {

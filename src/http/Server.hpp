@@ -20,20 +20,49 @@ class Api;
 inline constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
 // A connection idle (or a request trickling in) this long is closed.
 inline constexpr std::chrono::seconds kIdleTimeout{30};
-// Open connections at most; beyond it new ones are closed at once, so a flood cannot exhaust descriptors.
+// Open connections at most (HTTP and signaling WebSockets alike); beyond it new ones are closed at once,
+// so a flood cannot exhaust descriptors.
 inline constexpr std::size_t kMaxConnections = 4096;
+// File descriptors kept back from the connection cap for everything else the process opens: the
+// database (file, WAL and shared memory, twice: the I/O thread's connection and the checkpointer's),
+// the media socket, the event loops' own descriptors, provider requests (libcurl) and logs.
+inline constexpr std::size_t kReservedDescriptors = 64;
+// When accept() fails for want of descriptors or memory (EMFILE, ENFILE, ENOBUFS, ENOMEM), accepting
+// pauses this long: the pending connection stays in the kernel's backlog, and retrying at once would
+// only spin (the accept loops of Beast's examples and nginx pause likewise).
+inline constexpr std::chrono::milliseconds kAcceptPause{250};
+
+// The connection cap for a process that may open `descriptorLimit` files: kMaxConnections, lowered so
+// that kReservedDescriptors stay free (half the limit, when it is too small to keep them all).
+[[nodiscard]] constexpr std::size_t connectionCap(std::size_t descriptorLimit) {
+  const std::size_t usable = descriptorLimit > 2 * kReservedDescriptors
+                                 ? descriptorLimit - kReservedDescriptors
+                                 : descriptorLimit / 2;
+  return usable < kMaxConnections ? usable : kMaxConnections;
+}
+
+// The server's connection figures, for /metrics. Read on the I/O thread.
+struct ConnectionStats {
+  std::size_t open = 0;       // HTTP connections and signaling WebSockets
+  std::size_t limit = 0;      // the cap
+  uint64_t refused = 0;       // closed at once because `open` was at the cap
+  uint64_t acceptPauses = 0;  // accept() failed for want of descriptors or memory, and paused
+};
 
 class Server {
  public:
   // Binds `listen` ("host:port"; port 0 picks a free one). Throws std::runtime_error naming the address
   // and the reason if it cannot. `api` and `rtc` are borrowed; WebSocket upgrades of GET /rtc go to
-  // `rtc` (refused with 404 when null).
-  Server(const std::string& listen, Api& api, rtc::RtcService* rtc);
+  // `rtc` (refused with 404 when null). At most `maxConnections` are open at once.
+  Server(const std::string& listen, Api& api, rtc::RtcService* rtc,
+         std::size_t maxConnections = kMaxConnections);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
   [[nodiscard]] uint16_t port() const;
+  // On the I/O thread only.
+  [[nodiscard]] ConnectionStats connectionStats() const;
   // Runs `task` on the I/O thread every `period`, first after one period.
   void every(std::chrono::milliseconds period, std::function<void()> task);
   // Group commit: `open` runs before the first request of an event-loop turn and `commit` after the

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -23,9 +24,10 @@ using tcp = asio::ip::tcp;
 // Thread: the I/O thread only. One write in flight; the queue holds at most kMaxQueuedMessages.
 class Session final : public Peer, public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, RtcService& service)
+  Session(tcp::socket socket, RtcService& service, std::shared_ptr<void> slot)
       : ws_(std::move(socket)),
         service_(service),
+        slot_(std::move(slot)),
         joinTimer_(ws_.get_executor()),
         limiter_(kMaxMessagesPerSecond, kMessageBurst) {}
 
@@ -55,7 +57,7 @@ class Session final : public Peer, public std::enable_shared_from_this<Session> 
       closeCode_ = CloseCode::kSlowConsumer;
       closeReason_ = "slow_consumer";
       queue_.erase(queue_.begin() + (writing_ ? 1 : 0), queue_.end());  // keep the one being written
-      service_.onClosed(this, "closed");
+      leaveLater();
       if (!writing_) doClose(closeCode_, closeReason_);
       return;
     }
@@ -69,11 +71,18 @@ class Session final : public Peer, public std::enable_shared_from_this<Session> 
     closeReason_ = std::string(errorCode);
     send(errorMessage(errorCode, message));
     closing_ = true;  // after the error is queued: nothing else goes out
-    service_.onClosed(this, "closed");
+    leaveLater();
     if (!writing_ && queue_.empty()) doClose(code, errorCode);
   }
 
  private:
+  // Tells the service this peer is gone, from a later turn: send() and close() are called by the
+  // registry while it walks a room, and must not change that room under it (Peer.hpp).
+  void leaveLater() {
+    asio::post(ws_.get_executor(),
+               [self = shared_from_this()] { self->service_.onClosed(self.get(), "closed"); });
+  }
+
   void armJoinTimer() {
     joinTimer_.expires_after(kJoinTimeout);
     joinTimer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
@@ -142,6 +151,7 @@ class Session final : public Peer, public std::enable_shared_from_this<Session> 
 
   websocket::stream<beast::tcp_stream> ws_;
   RtcService& service_;
+  std::shared_ptr<void> slot_;  // the server's count of open connections
   asio::steady_timer joinTimer_;
   RateLimiter limiter_;
   beast::flat_buffer buffer_;
@@ -157,8 +167,8 @@ class Session final : public Peer, public std::enable_shared_from_this<Session> 
 }  // namespace
 
 void startWebSocketSession(tcp::socket socket, beast::http::request<beast::http::string_body> request,
-                           RtcService& service) {
-  std::make_shared<Session>(std::move(socket), service)->start(std::move(request));
+                           RtcService& service, std::shared_ptr<void> connectionSlot) {
+  std::make_shared<Session>(std::move(socket), service, std::move(connectionSlot))->start(std::move(request));
 }
 
 }  // namespace roomgate::rtc

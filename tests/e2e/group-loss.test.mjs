@@ -61,8 +61,11 @@ async function lossySetup(t) {
   t.after(async () => {
     await parts.inside?.close().catch(() => {});
     await parts.outside?.close().catch(() => {});
-    await parts.server?.stop().catch(() => {});
-    await parts.net?.stop();
+    try {
+      await parts.server?.stop(); // throws if the server crashed or a sanitizer reported an error
+    } finally {
+      await parts.net?.stop();
+    }
   });
   parts.net = await startLossyNamespace({ lossPercent: LOSS_PERCENT });
   t.diagnostic(`namespace ${parts.net.name}: ${parts.net.nsIp} <-> ${parts.net.hostIp}, ${LOSS_PERCENT} % loss each way by ${parts.net.method}`);

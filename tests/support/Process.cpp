@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -67,8 +68,10 @@ int spawnProgram(std::vector<std::string> argvS, const std::string& cwd,
   return rc == 0 ? pid : -rc;
 }
 
-std::vector<std::string> roomgateArgv(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {ROOMGATE_BINARY};
+std::vector<std::string> roomgateArgv(const std::vector<std::string>& args,
+                                      const std::vector<std::string>& wrapper = {}) {
+  std::vector<std::string> argv = wrapper;
+  argv.push_back(ROOMGATE_BINARY);
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
 }
@@ -197,7 +200,7 @@ void ServerProcess::start() {
   for (const auto& [k, v] : fakeTime_.env()) env.emplace(k, v);
   const std::string out = dir_.file("stdout.txt");
   std::ofstream(out, std::ios::trunc).close();
-  pid_ = spawnProgram(roomgateArgv(args), dir(), env, out, dir_.file("stderr.txt"));
+  pid_ = spawnProgram(roomgateArgv(args, options_.wrapper), dir(), env, out, dir_.file("stderr.txt"));
   if (pid_ < 0)
     throw std::runtime_error(std::string("cannot start ") + ROOMGATE_BINARY + ": " + std::strerror(-pid_));
   const std::regex listening(R"(listening on (http://127\.0\.0\.1:\d+))");
@@ -221,10 +224,41 @@ void ServerProcess::start() {
 
 void ServerProcess::stop() {
   if (pid_ <= 0) return;
-  kill(pid_, SIGTERM);
   int status = 0;
-  waitpid(pid_, &status, 0);
+  const bool diedEarlier = waitpid(pid_, &status, WNOHANG) == pid_;
+  if (!diedEarlier) {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, &status, 0);
+  }
   pid_ = -1;
+  const std::string printed = log();
+  const std::string report = sanitizerReport(printed);
+  std::string problem;
+  if (diedEarlier)
+    problem = "the server died during the test";
+  else if (WIFSIGNALED(status))
+    problem = std::string("the server was killed by ") + strsignal(WTERMSIG(status)) + " while stopping";
+  else if (WEXITSTATUS(status) != 0)
+    problem = "the server exited with status " + std::to_string(WEXITSTATUS(status)) + " when stopped";
+  if (!report.empty())
+    problem += (problem.empty() ? "" : "; ") + std::string("a sanitizer reported an error");
+  if (!problem.empty())
+    ADD_FAILURE() << problem << "\n"
+                  << (report.empty() ? printed.substr(printed.size() > 8000 ? printed.size() - 8000 : 0)
+                                     : report);
+}
+
+uint16_t ServerProcess::port() const {
+  return static_cast<uint16_t>(std::stoi(baseUrl_.substr(baseUrl_.rfind(':') + 1)));
+}
+
+std::string sanitizerReport(const std::string& log) {
+  for (const char* marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
+                             "runtime error:", "SUMMARY: UndefinedBehaviorSanitizer"}) {
+    const auto at = log.find(marker);
+    if (at != std::string::npos) return log.substr(at > 200 ? at - 200 : 0, 12000);
+  }
+  return "";
 }
 
 void ServerProcess::restart() {

@@ -83,10 +83,19 @@ struct ServerOptions {
   std::map<std::string, std::string> env{};  // extra environment (SECRET_KEY, TWILIO_*, ...)
   std::optional<std::string> dotenv{};       // contents of a .env file in the server's working directory
   std::vector<std::string> extraArgs{};
+  // A command the server runs under, e.g. {"prlimit", "--nofile=256", "--"} (it must exec the server,
+  // so the pid is the server's).
+  std::vector<std::string> wrapper{};
 };
 
+// The first sanitizer report (AddressSanitizer, LeakSanitizer, UndefinedBehaviorSanitizer) in `log`,
+// with what follows it; empty if there is none.
+[[nodiscard]] std::string sanitizerReport(const std::string& log);
+
 // A `roomgate serve` process in its own temporary directory (the working directory, holding
-// roomgate.db and any .env). Stopped with SIGTERM when destroyed.
+// roomgate.db and any .env). Stopped with SIGTERM when destroyed. Stopping checks that the server was
+// still running and exits cleanly (status 0, no sanitizer report on stderr); otherwise the current test
+// fails with the server's log, so a crash or a use-after-free in the server fails whatever test saw it.
 class ServerProcess {
  public:
   explicit ServerProcess(ServerOptions options = {});
@@ -95,6 +104,8 @@ class ServerProcess {
   ServerProcess& operator=(const ServerProcess&) = delete;
 
   [[nodiscard]] const std::string& baseUrl() const { return baseUrl_; }
+  [[nodiscard]] uint16_t port() const;
+  [[nodiscard]] int pid() const { return pid_; }
   [[nodiscard]] std::string dir() const { return dir_.path().string(); }
   [[nodiscard]] std::string dbPath() const { return dir_.file("roomgate.db"); }
   // Runs a CLI command against this server's database.

@@ -25,6 +25,17 @@ function cleanEnv() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const SANITIZER_MARKERS = ['ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:', 'SUMMARY: UndefinedBehaviorSanitizer'];
+
+/** The first sanitizer report in `log` (AddressSanitizer, LeakSanitizer, UBSan) and what follows; '' if none. */
+export function sanitizerReport(log) {
+  for (const marker of SANITIZER_MARKERS) {
+    const at = log.indexOf(marker);
+    if (at >= 0) return log.slice(Math.max(0, at - 200), at + 12_000);
+  }
+  return '';
+}
+
 // Adds guests with `roomgate participants add` before the server starts (the demo guests are only
 // added to an empty list). Each guest: {name, phone, email?, rooms: [..]}.
 async function addGuests(dir, db, guests) {
@@ -70,23 +81,37 @@ async function waitForHealth(baseUrl, deadline) {
  * `guests` and `rooms` are added first; `env` is added to the server's (otherwise clean) environment;
  * `dotenv` (text) becomes the .env file of its working directory; `dev: false` serves without --dev;
  * `host` is the address it listens on, HTTP and media (default 127.0.0.1).
- * Returns {baseUrl, wsUrl, dir, db, logs(), cli(args), token(identity, room, options), stop()};
- * stop() sends SIGTERM and removes the directory.
+ * Returns {baseUrl, wsUrl, dir, db, pid, logs(), alive(), cli(args), token(identity, room, options), stop()};
+ * stop() sends SIGTERM and removes the directory, and throws (failing the test) if the server had died
+ * during the test, did not exit with status 0, or printed a sanitizer report: a crash or a memory error
+ * in the server fails whatever test saw it, also when the test itself passed.
  */
 export async function startServer({ guests = [], rooms = [], env = {}, dotenv = null, dev = true, host = '127.0.0.1' } = {}) {
   const dir = await mkdtemp(path.join(tmpdir(), 'roomgate-e2e-'));
   const db = path.join(dir, 'roomgate.db');
   let child = null;
   let stderr = '';
+  let stopped = false;
+  let listening = false;
+  const alive = () => child !== null && child.exitCode === null && child.signalCode === null;
   const stop = async () => {
-    if (child && child.exitCode === null && child.signalCode === null) {
+    if (stopped) return;
+    stopped = true;
+    let problem = '';
+    if (alive()) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
       await exited;
       clearTimeout(timer);
+      if (child.exitCode !== 0) problem = `roomgate did not stop cleanly (${child.signalCode ?? `exit ${child.exitCode}`})`;
+    } else if (child && listening) {
+      problem = `roomgate died during the test (${child.signalCode ?? `exit ${child.exitCode}`})`;
     }
     await rm(dir, { recursive: true, force: true });
+    const report = sanitizerReport(stderr);
+    if (report) problem += `${problem ? '; ' : ''}a sanitizer reported an error`;
+    if (problem) throw new Error(`${problem}\n${report || stderr.slice(-8000)}`);
   };
 
   try {
@@ -124,6 +149,7 @@ export async function startServer({ guests = [], rooms = [], env = {}, dotenv = 
         reject(new Error(`roomgate exited (${signal ?? code}) before listening\n${stderr}`));
       });
     });
+    listening = true;
     await waitForHealth(baseUrl, deadline);
     // The CLI against the server's own database: same guest list, same signing credentials.
     const cli = (args) => roomgate([...args, '--db', db], { dir });
@@ -134,9 +160,9 @@ export async function startServer({ guests = [], rooms = [], env = {}, dotenv = 
       return (await cli(args)).trim();
     };
     const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/rtc`;
-    return { baseUrl, wsUrl, dir, db, logs: () => stderr, cli, token, stop };
+    return { baseUrl, wsUrl, dir, db, pid: child.pid, logs: () => stderr, alive, cli, token, stop };
   } catch (error) {
-    await stop();
+    await stop().catch(() => {}); // the start-up error says more
     throw error;
   }
 }

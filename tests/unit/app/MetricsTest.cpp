@@ -85,6 +85,7 @@ TEST(Metrics, WritesTheSnapshotsFigures) {
   s.verification.countSend("sms", SendOutcome::kRateLimited);
   s.verification.countSend("sms", SendOutcome::kRateLimited);
   s.verification.countCheck(CheckResult::kWrongCode);
+  s.connections = {12, 960, 3, 2};
   const std::string text = renderMetrics(s);
   for (const char* line : {
            "roomgate_rooms{type=\"group\"} 2",
@@ -106,6 +107,10 @@ TEST(Metrics, WritesTheSnapshotsFigures) {
            "roomgate_verification_checks_total{outcome=\"approved\"} 0",
            "# TYPE roomgate_verification_checks_total counter",
            "# TYPE roomgate_participants gauge",
+           "roomgate_connections 12",
+           "roomgate_connections_limit 960",
+           "roomgate_connections_refused_total 3",
+           "roomgate_accept_pauses_total 2",
        })
     EXPECT_TRUE(hasLine(text, line)) << line << "\nin:\n" << text;
 }
