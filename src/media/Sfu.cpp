@@ -23,6 +23,7 @@ void add(RouterCounters& sum, const RouterCounters& c) {
   sum.keyframeRequestsSent += c.keyframeRequestsSent;
   sum.rembsSent += c.rembsSent;
   sum.receiverReportsSent += c.receiverReportsSent;
+  sum.transportFeedbackSent += c.transportFeedbackSent;
   sum.senderReportsRelayed += c.senderReportsRelayed;
   sum.dropped += c.dropped;
 }
@@ -93,6 +94,7 @@ struct Sfu::State {
     s.keyframeRequestsSent.store(sum.keyframeRequestsSent, relaxed);
     s.rembsSent.store(sum.rembsSent, relaxed);
     s.receiverReportsSent.store(sum.receiverReportsSent, relaxed);
+    s.transportFeedbackSent.store(sum.transportFeedbackSent, relaxed);
   }
 
   Random& random;
@@ -183,6 +185,9 @@ Sfu::Sfu(MediaServer& media, Random& random, ClosedCallback onClosed)
   media_.setTickHook([weak = std::weak_ptr<State>(state_)](Router::Clock::time_point now) {
     auto state = weak.lock();
     if (!state) return;
+    // Safe to walk: a router's tick only sends, and a transport's send never closes it, so no room
+    // is forgotten (Handler::onClosed) during the loop. Closes come from the media server's own tick,
+    // a received DTLS alert, or closeTransport, never from inside a router.
     for (auto& [name, room] : state->rooms) room->router.tick(now);
     state->refreshStats();
   });
@@ -202,8 +207,10 @@ std::string Sfu::transportKey(TransportRole role, const std::string& sid) {
 
 void Sfu::open(const std::string& room, const std::string& sid, TransportRole role, TransportParams params,
                std::vector<TrackSpec> tracks) {
-  media_.post([this, weak = std::weak_ptr<State>(state_), room, sid, role, params = std::move(params),
-               tracks = std::move(tracks)]() mutable {
+  // The task may run after this Sfu is gone (it is destroyed on another thread, with tasks still queued
+  // on the media thread): it holds the MediaServer, which outlives it, and the state only weakly.
+  media_.post([&media = media_, weak = std::weak_ptr<State>(state_), room, sid, role,
+               params = std::move(params), tracks = std::move(tracks)]() mutable {
     auto state = weak.lock();
     if (!state) return;
     // A replacement: the old transport's tracks and subscriptions leave now, silently.
@@ -213,11 +220,10 @@ void Sfu::open(const std::string& room, const std::string& sid, TransportRole ro
         if (old) old->detach();
       }
     }
-    media_.createTransport(transportKey(role, sid), std::move(params),
-                           [weak, room, sid, role, tracks = std::move(tracks)]() mutable {
-                             return std::make_unique<State::Handler>(weak, room, sid, role,
-                                                                     std::move(tracks));
-                           });
+    media.createTransport(transportKey(role, sid), std::move(params),
+                          [weak, room, sid, role, tracks = std::move(tracks)]() mutable {
+                            return std::make_unique<State::Handler>(weak, room, sid, role, std::move(tracks));
+                          });
   });
 }
 
@@ -246,7 +252,8 @@ void Sfu::subscribe(const std::string& room, const std::string& sid, const std::
 }
 
 void Sfu::leave(const std::string& room, const std::string& sid) {
-  media_.post([this, weak = std::weak_ptr<State>(state_), room, sid] {
+  // As in open(): no `this` in a task the media thread may run after the Sfu is destroyed.
+  media_.post([&media = media_, weak = std::weak_ptr<State>(state_), room, sid] {
     auto state = weak.lock();
     if (!state) return;
     auto* r = state->findRoom(room);
@@ -259,7 +266,7 @@ void Sfu::leave(const std::string& room, const std::string& sid) {
                            std::pair{TransportRole::kSubscriber, member.subscriber}}) {
       if (!h) continue;
       h->detach();
-      media_.closeTransport(transportKey(role, sid), "left the room");
+      media.closeTransport(transportKey(role, sid), "left the room");
     }
   });
 }

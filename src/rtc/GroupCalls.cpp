@@ -31,6 +31,9 @@ std::vector<std::string> GroupCalls::roomMates(const std::string& room, const st
   return out;
 }
 
+// The Member& each method holds stays valid to its end: unordered_map keeps references across
+// insertions, members are erased only in left(), which no method here calls after taking one, and
+// Peer::send never calls back into the service (Peer.hpp). The SFU calls only post to the media thread.
 void GroupCalls::joined(const std::string& room, const std::string& sid, Peer* peer) {
   left(sid);  // a resumed participant starts afresh: new connections on both sides
   Member& m = members_[sid];
