@@ -16,6 +16,7 @@
 #include <span>
 #include <vector>
 
+#include "FuzzInput.hpp"
 #include "common/Check.hpp"
 #include "media/KeyframeRequester.hpp"
 #include "media/NackGenerator.hpp"
@@ -28,18 +29,7 @@ using namespace roomgate::media;
 
 namespace {
 
-class Input {
- public:
-  explicit Input(std::span<const uint8_t> in) : in_(in) {}
-  bool empty() const { return pos_ >= in_.size(); }
-  uint8_t u8() { return pos_ < in_.size() ? in_[pos_++] : 0; }
-  uint16_t u16() { return static_cast<uint16_t>((u8() << 8) | u8()); }
-  uint32_t u32() { return (uint32_t{u16()} << 16) | u16(); }
-
- private:
-  std::span<const uint8_t> in_;
-  size_t pos_ = 0;
-};
+using roomgate::fuzz::Input;
 
 std::vector<uint8_t> rtpPacket(uint32_t ssrc, uint16_t seq, uint32_t timestamp, size_t payload) {
   std::vector<uint8_t> p = {0x80, 96, static_cast<uint8_t>(seq >> 8), static_cast<uint8_t>(seq)};

@@ -158,6 +158,9 @@ constexpr Figure<SfuStats> kSfuFigures[] = {
      &SfuStats::rembsSent},
     {"roomgate_receiver_reports_sent_total", "counter", "RTCP receiver reports sent to publishers.",
      &SfuStats::receiverReportsSent},
+    {"roomgate_transport_feedback_sent_total", "counter",
+     "Transport-wide congestion control feedback packets sent to publishers.",
+     &SfuStats::transportFeedbackSent},
 };
 
 void writeMedia(Writer& w, const MediaServerStats& m) {

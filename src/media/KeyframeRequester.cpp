@@ -27,7 +27,11 @@ void KeyframeRequester::onKeyframe(Clock::time_point /*now*/) {
 std::optional<KeyframeRequest> KeyframeRequester::maybeSend(Clock::time_point now) {
   if (!wanted_) return std::nullopt;
   const bool fastRerequest = unanswered_ && fastRerequests_ < kMaxFastRerequests;
-  const auto spacing = urgent_ || fastRerequest ? kKeyframeRerequestDelay : kKeyframeRequestInterval;
+  // A new subscriber missed every key frame sent before it could receive: with none on its way, it
+  // needs one now; with one on its way it gets that one, so this waits like a re-request.
+  const auto spacing = urgent_ && !unanswered_    ? Clock::duration::zero()
+                       : urgent_ || fastRerequest ? Clock::duration(kKeyframeRerequestDelay)
+                                                  : Clock::duration(kKeyframeRequestInterval);
   if (lastRequestAt_ && now - *lastRequestAt_ < spacing) return std::nullopt;
   if (unanswered_) {
     if (fastRerequest) ++fastRerequests_;

@@ -9,8 +9,10 @@
 //    so subscribers make the publisher send at most one key frame per second.
 //  - A re-request (the last request is unanswered) goes kKeyframeRerequestDelay after it, up to
 //    kMaxFastRerequests times; after that, once per kKeyframeRequestInterval until a key frame comes.
-//  - A new subscriber (requestNow) needs only kKeyframeRerequestDelay since the last request, so that
-//    its first picture comes promptly.
+//  - A new subscriber whose transport can receive (requestNow) gets a request at once when no request is
+//    unanswered: every key frame before it connected was lost to it. When one is unanswered, the key
+//    frame on its way serves it too, so it waits kKeyframeRerequestDelay since that request, as a
+//    re-request. So its first picture takes one round trip and one frame interval.
 // A request that may not go yet is sent by a later tick(). FIR repeats of one request keep its sequence
 // number; a new request increments it (RFC 5104 4.3.1.2).
 // Pure: no I/O, time passed in. Thread: the media thread.
@@ -46,7 +48,7 @@ class KeyframeRequester {
 
   // A subscriber sent a PLI or FIR for this stream. The request to send now, if any.
   [[nodiscard]] std::optional<KeyframeRequest> onSubscriberRequest(Clock::time_point now);
-  // A subscriber was added and needs a first picture.
+  // A subscriber can receive now (its DTLS is done) and needs a first picture.
   [[nodiscard]] std::optional<KeyframeRequest> requestNow(Clock::time_point now);
   // Periodic: sends what the rules held back, and re-requests.
   [[nodiscard]] std::optional<KeyframeRequest> tick(Clock::time_point now);

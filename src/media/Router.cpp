@@ -26,11 +26,24 @@ std::optional<VideoCodec> videoCodecOf(const sdp::Codec& c) {
   return std::nullopt;
 }
 
-bool negotiatedPli(const TrackSpec& spec) {
+bool negotiatedFeedback(const TrackSpec& spec, std::string_view kind) {
   for (const auto& c : spec.codecs)
     for (const auto& fb : c.codec.rtcpFeedback)
-      if (fb == "nack pli") return true;
+      if (fb == kind) return true;
   return false;
+}
+
+bool negotiatedPli(const TrackSpec& spec) {
+  return negotiatedFeedback(spec, "nack pli");
+}
+
+// The publisher's id for the transport-wide sequence number, when the track negotiated transport-cc
+// feedback as well (both, or the browser estimates nothing from our feedback).
+std::optional<uint8_t> transportCcExtension(const TrackSpec& spec) {
+  if (!negotiatedFeedback(spec, "transport-cc")) return std::nullopt;
+  for (const auto& e : spec.extensions)
+    if (e.uri == sdp::kExtTransportCc && e.id >= 1 && e.id <= 14) return static_cast<uint8_t>(e.id);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -62,6 +75,7 @@ struct Router::Track {
   KeyframeRequester keyframes;
   RembPolicy remb;
   ReceiveStatistics receive{90000};                       // for the receiver reports to the publisher
+  bool transportCc = false;                               // counted in the publisher's feedback_ entry
   std::unique_ptr<RetransmissionBuffer> retransmissions;  // video only: the packets as received
   std::vector<std::unique_ptr<Out>> outs;
 
@@ -106,6 +120,14 @@ bool Router::addTrack(WebRtcTransport& publisher, TrackSpec spec) {
   if (track->video()) track->retransmissions = std::make_unique<RetransmissionBuffer>();
   incoming_[{&publisher, track->spec.ssrc}] = track.get();
   if (track->spec.rtxSsrc) incoming_[{&publisher, *track->spec.rtxSsrc}] = track.get();
+  if (const auto extension = transportCcExtension(track->spec)) {
+    track->transportCc = true;
+    auto& feedback = feedback_[&publisher];
+    if (feedback.tracks++ == 0) {  // BUNDLE: one id and one sequence for the whole transport
+      feedback.extensionId = *extension;
+      feedback.mediaSsrc = track->spec.ssrc;
+    }
+  }
   const std::string id = track->spec.id;
   tracks_.emplace(id, std::move(track));
   return true;
@@ -118,6 +140,9 @@ void Router::removeTrack(const std::string& trackId) {
   while (!t.outs.empty()) dropOut(t, *t.outs.back());
   incoming_.erase({t.publisher, t.spec.ssrc});
   if (t.spec.rtxSsrc) incoming_.erase({t.publisher, *t.spec.rtxSsrc});
+  if (t.transportCc)
+    if (auto f = feedback_.find(t.publisher); f != feedback_.end() && --f->second.tracks == 0)
+      feedback_.erase(f);
   tracks_.erase(it);
 }
 
@@ -152,7 +177,10 @@ bool Router::subscribe(const std::string& trackId, WebRtcTransport& subscriber, 
   }
   outgoing_[{&subscriber, out->spec.ssrc}] = {&t, out.get()};
   t.outs.push_back(std::move(out));
-  if (t.video()) requestKeyframe(t, t.keyframes.requestNow(now));  // the new subscriber's first picture
+  // The new subscriber's first picture. Not before its transport can carry it: a key frame forwarded
+  // before its DTLS is done is lost to it, and the next would wait out the requester's spacing. Its
+  // handler calls requestKeyframes() when it connects (Sfu.cpp).
+  if (t.video() && subscriber.connected()) requestKeyframe(t, t.keyframes.requestNow(now));
   return true;
 }
 
@@ -202,6 +230,13 @@ void Router::onRtp(WebRtcTransport& from, std::span<uint8_t> buffer, std::size_t
   if (!parsed) {
     ++counters_.dropped;
     return;
+  }
+  // Every packet on the transport counts for its sender's estimate: RTX, padding probes and streams we
+  // do not forward included (reported missing, they would read as loss).
+  if (auto f = feedback_.find(&from); f != feedback_.end()) {
+    if (const auto seq = readExtension(buffer.first(length), *parsed, f->second.extensionId);
+        seq && seq->size() == 2)
+      f->second.recorder.onPacket(readU16(*seq, 0), now);
   }
   auto it = incoming_.find({&from, parsed->ssrc});
   if (it == incoming_.end()) {
@@ -390,6 +425,13 @@ void Router::sendRtcp(WebRtcTransport& to, std::vector<uint8_t> packet) {
 }
 
 void Router::tick(Clock::time_point now) {
+  for (auto& [publisher, f] : feedback_) {
+    if (!f.recorder.due(now)) continue;
+    for (auto& packet : f.recorder.feedback(now, rtcpSsrc_, f.mediaSsrc)) {
+      sendRtcp(*publisher, std::move(packet));
+      ++counters_.transportFeedbackSent;
+    }
+  }
   for (auto& [id, t] : tracks_) {
     Track& track = *t;
     if (track.receive.due(now)) {

@@ -14,7 +14,9 @@
 // (RembPolicy); the server NACKs publishers for packets it lost (NackGenerator) and restores their RTX;
 // publishers' sender reports are relayed with the subscriber's SSRC and timestamp, so lip sync holds.
 // Each publisher gets a receiver report per track every second (ReceiveStatistics): loss, jitter and the
-// last-SR timing its browser derives its round-trip time from.
+// last-SR timing its browser derives its round-trip time from. A publisher that negotiated transport-cc
+// gets transport-wide feedback (TwccRecorder) at every tick that one is due: the arrival time of every
+// packet on its transport, from which its browser estimates its own uplink (send-side BWE).
 // Transports are borrowed: a caller that closes one calls removeTransport() first. The role of a packet
 // follows from its SSRC, so one transport may publish and subscribe.
 // Thread: the media thread (no locks, no I/O of its own, time passed in).
@@ -38,6 +40,7 @@
 #include "media/Rtp.hpp"
 #include "media/SdpAnswer.hpp"
 #include "media/SeqRewriter.hpp"
+#include "media/TwccFeedback.hpp"
 #include "media/WebRtcTransport.hpp"
 
 namespace roomgate::media {
@@ -70,7 +73,8 @@ struct RouterCounters {
   uint64_t plisReceived = 0;  // PLI/FIR from subscribers
   uint64_t keyframeRequestsSent = 0;
   uint64_t rembsSent = 0;
-  uint64_t receiverReportsSent = 0;  // RTCP RR to publishers (one block per track)
+  uint64_t receiverReportsSent = 0;    // RTCP RR to publishers (one block per track)
+  uint64_t transportFeedbackSent = 0;  // transport-cc feedback packets to publishers
   uint64_t senderReportsRelayed = 0;
   uint64_t dropped = 0;  // unknown SSRC, unparsable, no payload type for the subscriber, rewriter refused
 };
@@ -87,13 +91,14 @@ class Router {
   // False if the id or an SSRC on that transport is taken.
   bool addTrack(WebRtcTransport& publisher, TrackSpec spec);
   void removeTrack(const std::string& trackId);
-  // `subscriber` receives the track from now on (a key frame is asked for at once). False if the track is
-  // unknown or the SSRCs are taken on that transport.
+  // `subscriber` receives the track from now on (a key frame is asked for at once if its transport is
+  // connected; otherwise requestKeyframes() asks when it is). False if the track is unknown or the SSRCs
+  // are taken on that transport.
   bool subscribe(const std::string& trackId, WebRtcTransport& subscriber, SubscriptionSpec spec,
                  Clock::time_point now);
   void unsubscribe(const std::string& trackId, WebRtcTransport& subscriber);
-  // Asks the publishers of the video `subscriber` receives for a key frame (throttled like a PLI): its
-  // transport just connected, and what was forwarded before could not reach it.
+  // Asks the publishers of the video `subscriber` receives for a key frame: its transport just connected,
+  // and what was forwarded before could not reach it (at once unless a key frame is already coming).
   void requestKeyframes(WebRtcTransport& subscriber, Clock::time_point now);
   // Every track it publishes and every subscription it has.
   void removeTransport(WebRtcTransport& transport);
@@ -140,6 +145,14 @@ class Router {
   std::map<std::string, std::unique_ptr<Track>> tracks_;
   std::unordered_map<Key, Track*, KeyHash> incoming_;                   // (publisher, media or RTX SSRC)
   std::unordered_map<Key, std::pair<Track*, Out*>, KeyHash> outgoing_;  // (subscriber, its media SSRC)
+  // Transport-wide congestion control feedback, per publisher transport with a track that negotiated it.
+  struct PublisherFeedback {
+    uint8_t extensionId = 0;  // the publisher's id for the transport-wide sequence number
+    uint32_t mediaSsrc = 0;   // one of its tracks, named as the feedback's media source
+    std::size_t tracks = 0;   // its tracks that negotiated transport-cc
+    TwccRecorder recorder;
+  };
+  std::unordered_map<WebRtcTransport*, PublisherFeedback> feedback_;
   std::vector<uint8_t> scratch_;  // one outgoing packet, with room for SRTP
   RouterCounters counters_;
 };

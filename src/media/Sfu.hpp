@@ -52,6 +52,7 @@ struct SfuStats {
   std::atomic<uint64_t> keyframeRequestsSent{0};
   std::atomic<uint64_t> rembsSent{0};
   std::atomic<uint64_t> receiverReportsSent{0};
+  std::atomic<uint64_t> transportFeedbackSent{0};
 };
 
 class Sfu final : public SfuControl {

@@ -415,5 +415,102 @@ TEST_F(RouterTest, PacketsAreHeldOncePerTrackNotPerSubscription) {
   EXPECT_LT(m.subscriptions, 2 * 32 * 1024u) << "two subscriptions, no packet buffer in either";
 }
 
+// A VP8 packet of a publisher that negotiated transport-cc: the mid and the transport-wide seq.
+constexpr uint8_t kPubTransportCcId = 6;
+std::vector<uint8_t> vp8PacketWithTransportSeq(uint32_t ssrc, uint16_t seq, uint16_t transportSeq) {
+  std::vector<uint8_t> p = {
+      0x90, kPubVp8, static_cast<uint8_t>(seq >> 8), static_cast<uint8_t>(seq), 0, 0, 0,
+      static_cast<uint8_t>(seq), static_cast<uint8_t>(ssrc >> 24), static_cast<uint8_t>(ssrc >> 16),
+      static_cast<uint8_t>(ssrc >> 8), static_cast<uint8_t>(ssrc),
+      // extension block: 0xBEDE, 2 words: mid "2" (id 3), transport seq (id 6, 2 bytes)
+      0xBE, 0xDE, 0x00, 0x02, static_cast<uint8_t>(kPubMidId << 4), '2',
+      static_cast<uint8_t>(kPubTransportCcId << 4 | 1), static_cast<uint8_t>(transportSeq >> 8),
+      static_cast<uint8_t>(transportSeq), 0x00, 0x00, 0x00};
+  p.insert(p.end(), {0x10, 0x01, 0x00, 0x00, 0x9d, 0x01, 0x2a});
+  for (int i = 0; i < 50; ++i) p.push_back(static_cast<uint8_t>(i));
+  return p;
+}
+
+// The transport-cc feedback (parsed) that `pair`'s browser received so far.
+std::vector<TwccFeedback> transportFeedbackAt(const MediaPair& pair) {
+  std::vector<TwccFeedback> out;
+  for (const auto& c : pair.clientRtcp) {
+    RtcpCompoundReader reader(c);
+    while (auto p = reader.next())
+      if (p->type == rtcp_type::kRtpFeedback && p->count == rtcp_fmt::kTransportCc)
+        out.push_back(parseTwccFci(parseTransportCc(*p).value().feedback).value());
+  }
+  return out;
+}
+
+TEST_F(RouterTest, APublisherThatNegotiatedTransportCcGetsTheArrivalOfEveryPacket) {
+  TrackSpec spec = publisherVideo();
+  spec.id = "bob:1";
+  spec.ssrc = 0x2000;
+  spec.rtxSsrc = std::nullopt;
+  spec.codecs[0].codec.rtcpFeedback.push_back("transport-cc");
+  spec.extensions.push_back({kPubTransportCcId, std::string(sdp::kExtTransportCc), std::nullopt, ""});
+  ASSERT_TRUE(router.addTrack(bob.transport, spec));
+
+  for (uint16_t i = 0; i < 10; ++i) {
+    now += milliseconds(2);
+    if (i == 5) continue;  // transport seq 505 lost on the way in
+    ASSERT_TRUE(
+        bob.clientSendsRtp(vp8PacketWithTransportSeq(0x2000, 40 + i, static_cast<uint16_t>(500 + i))));
+    pumpAll();
+  }
+  router.tick(now);
+  pumpAll();
+  auto feedback = transportFeedbackAt(bob);
+  ASSERT_EQ(feedback.size(), 1u);
+  EXPECT_EQ(feedback[0].baseSeq, 500);
+  EXPECT_EQ(feedback[0].feedbackCount, 0);
+  ASSERT_EQ(feedback[0].packets.size(), 10u);
+  for (std::size_t i = 0; i < 10; ++i) EXPECT_EQ(feedback[0].packets[i].offsetUs.has_value(), i != 5) << i;
+  // Arrivals 2 ms apart, as they were recorded.
+  EXPECT_EQ(*feedback[0].packets[1].offsetUs - *feedback[0].packets[0].offsetUs, 2000);
+  EXPECT_EQ(*feedback[0].packets[6].offsetUs - *feedback[0].packets[4].offsetUs, 4000);
+  EXPECT_TRUE(transportFeedbackAt(alice).empty()) << "alice's track did not negotiate transport-cc";
+
+  ASSERT_TRUE(bob.clientSendsRtp(vp8PacketWithTransportSeq(0x2000, 50, 510)));
+  pumpAll();
+  router.tick(now + milliseconds(10));
+  pumpAll();
+  EXPECT_EQ(transportFeedbackAt(bob).size(), 1u) << "not before the feedback interval has passed";
+  router.tick(now + TwccRecorder::kFeedbackInterval);
+  pumpAll();
+  feedback = transportFeedbackAt(bob);
+  ASSERT_EQ(feedback.size(), 2u);
+  EXPECT_EQ(feedback[1].baseSeq, 510);
+  EXPECT_EQ(feedback[1].feedbackCount, 1);
+  EXPECT_EQ(router.counters().transportFeedbackSent, 2u);
+
+  router.removeTrack("bob:1");  // its feedback goes with its last track
+  ASSERT_TRUE(bob.clientSendsRtp(vp8PacketWithTransportSeq(0x2000, 51, 511)));
+  pumpAll();
+  router.tick(now + 2 * TwccRecorder::kFeedbackInterval);
+  pumpAll();
+  EXPECT_EQ(transportFeedbackAt(bob).size(), 2u);
+}
+
+// Issue 12: a new viewer's key frame was asked for when it subscribed, ~100 ms before its DTLS was done,
+// so it reached nobody, and the request its connection then made waited out the requester's spacing.
+TEST_F(RouterTest, ANewViewersKeyFrameIsAskedForWhenItsTransportConnectsNotBefore) {
+  publish(1, 3);
+  ASSERT_TRUE(alice.clientSendsRtp(vp8Packet(3, 9000, /*keyframe=*/true)));  // answers the setup's requests
+  pumpAll();
+  const int before = plisAtAlice();
+  MediaPair dave{"dave"};  // its browser has not finished ICE and DTLS yet
+  ASSERT_TRUE(router.subscribe("alice:1", dave.transport, subscription(0xD000), now));
+  pumpAll();
+  EXPECT_EQ(plisAtAlice(), before) << "nothing asked for while dave cannot receive";
+  now += milliseconds(100);
+  ASSERT_TRUE(dave.connect());
+  router.requestKeyframes(dave.transport, now);  // what the Sfu does when dave's transport connects
+  pumpAll();
+  EXPECT_EQ(plisAtAlice(), before + 1)
+      << "asked for at once: the last key frame came before dave could receive";
+}
+
 }  // namespace
 }  // namespace roomgate::media
