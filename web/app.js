@@ -383,7 +383,9 @@ function toggleCamera() {
 // participant; participants() is everyone in the room, yourself first; sid() is your participant SID;
 // roomType() the room's type. Group rooms: receiving() the SIDs whose tracks the SFU sends us now,
 // sections() the m= sections of our subscriber connection, goneAt(sid) when (Date.now()) the server's
-// offer that took sid's tracks away arrived.
+// offer that took sid's tracks away arrived, publisherStats() how our camera goes up (target bitrate,
+// picture, what limits it). stats() also gives each remote video's frameWidth, frameHeight and
+// videoBytesReceived.
 window.roomgate = {
   stats: async () => (state.call ? state.call.stats() : {}),
   participants: () => (state.call ? state.call.participants() : []),
@@ -392,6 +394,7 @@ window.roomgate = {
   receiving: () => state.call?.sfu?.receiving() ?? null,
   sections: () => state.call?.sfu?.subscriber?.getTransceivers().length ?? null,
   goneAt: (sid) => state.call?.sfu?.gone.get(sid) ?? null,
+  publisherStats: async () => (await state.call?.sfu?.publisherStats()) ?? null,
   iceTransportPolicy: () => state.call?.rtcConfig.iceTransportPolicy ?? null,
 };
 

@@ -4,7 +4,7 @@
 //               renegotiates it as people come and go, so offers never collide
 // A remote track's stream id (a=msid) is its publisher's participant SID, so it lands in their tile.
 // Standard WebRTC only, so Chromium and Firefox behave the same.
-import { addCandidateTypes, addInbound } from './rtc-stats.js';
+import { addCandidateTypes, addInbound, outboundVideo } from './rtc-stats.js';
 
 export class SfuLink {
   constructor(call) {
@@ -128,6 +128,12 @@ export class SfuLink {
     }
     addCandidateTypes(out, await pc.getStats());
     return out;
+  }
+
+  // How our camera goes up to the server (outboundVideo of the publisher connection), or null.
+  async publisherStats() {
+    if (!this.publisher || this.closed) return null;
+    return outboundVideo(await this.publisher.getStats());
   }
 
   close() {

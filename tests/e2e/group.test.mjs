@@ -12,6 +12,8 @@ import {
   eventually,
   joinAsGuest,
   launchBrowser,
+  sleep,
+  statsByIdentity,
   textMatching,
   tileOf,
   tiles,
@@ -170,4 +172,46 @@ test('a guest alone in the room opens a second tab: the second tab is in the cal
   await assertMediaFlows(second, ['bob']);
   assert.equal(await tileOf(bob.page, 'ann').count(), 1, 'bob sees one ann, not the old tab too');
   assertNoProblems(second);
+});
+
+// The publisher's bandwidth estimate is fed by the server's transport-cc feedback: without it (before
+// this), every call fell to libwebrtc's 30 kbit/s floor and 320x180 within 10 s.
+const RAMP_MS = 15_000; // a fresh connection's estimate climbs from ~300 kbit/s; allow it time
+const MEASURE_MS = 5_000;
+// Well above the 30 kbit/s floor. Chromium's fake camera is a simple picture, so its encoder makes do with
+// ~200 kbit/s at 640x360 even when allowed 1.7 Mbit/s; the viewers' REMB then caps the target near that.
+const MIN_TARGET_KBPS = 150;
+const MIN_RECEIVED_KBPS = 100;
+const CAPTURE_WIDTH = 640; // the page's camera constraint (web/app.js VIDEO)
+
+test('two guests in a group room send and receive the full picture at a real bitrate, not the 30 kbit/s floor', async (t) => {
+  const server = await startServer({ guests: GUESTS });
+  t.after(() => server.stop());
+  const ann = await joinAsGuest(browser, server, 'ann', { phone: PHONES.ann });
+  t.after(() => ann.close());
+  const bob = await joinAsGuest(browser, server, 'bob', { phone: PHONES.bob });
+  t.after(() => bob.close());
+  await Promise.all([assertMediaFlows(ann, ['bob']), assertMediaFlows(bob, ['ann'])]);
+  await sleep(RAMP_MS);
+
+  const bytesFrom = async (viewer, from) => (await statsByIdentity(viewer.page))[from]?.videoBytesReceived ?? 0;
+  const before = { ann: await bytesFrom(bob, 'ann'), bob: await bytesFrom(ann, 'bob') };
+  await sleep(MEASURE_MS);
+  for (const [publisher, viewer] of [[ann, bob], [bob, ann]]) {
+    const got = (await statsByIdentity(viewer.page))[publisher.name];
+    const kbps = ((got.videoBytesReceived - before[publisher.name]) * 8) / MEASURE_MS;
+    const sent = await publisher.page.evaluate(() => window.roomgate.publisherStats());
+    t.diagnostic(
+      `${publisher.name} -> ${viewer.name}: ${got.frameWidth}x${got.frameHeight} at ${kbps.toFixed(0)} kbit/s received; ` +
+        `target ${(sent.targetBitrate / 1000).toFixed(0)} kbit/s, sending ${sent.frameWidth}x${sent.frameHeight}, ` +
+        `limited by ${sent.qualityLimitationReason}, estimate ${((sent.availableOutgoingBitrate ?? 0) / 1000).toFixed(0)} kbit/s`,
+    );
+    assert.notEqual(sent.qualityLimitationReason, 'bandwidth', `${publisher.name}'s encoder is held back by its bandwidth estimate`);
+    assert.ok(sent.targetBitrate >= MIN_TARGET_KBPS * 1000, `${publisher.name}'s target bitrate is ${sent.targetBitrate} bit/s`);
+    assert.ok(kbps >= MIN_RECEIVED_KBPS, `${viewer.name} receives ${publisher.name}'s video at ${kbps.toFixed(0)} kbit/s`);
+    // The encoder may lower the picture when the 2 cores are busy (then it says "cpu"), never for bandwidth.
+    if (sent.qualityLimitationReason === 'none') {
+      assert.equal(got.frameWidth, CAPTURE_WIDTH, `${viewer.name} gets ${publisher.name}'s whole picture`);
+    }
+  }
 });
