@@ -27,10 +27,12 @@ build:
 test-unit: build
 	ctest --preset default -L unit -j$(JOBS)
 
-# Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Under AddressSanitizer + UndefinedBehaviorSanitizer: the unit tests, and the server itself (roomgate
+# built with the sanitizers) under the integration, contract and asan-e2e browser suites. A sanitizer
+# report in the server fails the test that was running (the harnesses read its stderr when stopping it).
 test-asan:
 	@[ -f build-asan/CMakeCache.txt ] || cmake --preset asan
-	cmake --build --preset asan -j$(JOBS) --target unit_tests
+	cmake --build --preset asan -j$(JOBS) --target unit_tests roomgate integration_tests
 	ctest --preset asan -j$(JOBS)
 
 # Each libFuzzer target of fuzz/ for a short bounded run on a copy of its seed corpus (clang, ASan+UBSan).

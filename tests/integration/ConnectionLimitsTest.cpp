@@ -27,6 +27,8 @@ using namespace std::chrono_literals;
 
 constexpr int kFileLimit = 256;    // what the server is started with (soft and hard)
 constexpr int kConnections = 400;  // more than it can hold
+// The cap the server should choose for kFileLimit: http::kReservedDescriptors (64) kept back.
+constexpr long long kExpectedCap = kFileLimit - 64;
 // Most of a core the server may use while it waits with every descriptor taken: an accept loop that
 // retries at once uses all of one.
 constexpr double kIdleCpuShare = 0.25;
@@ -164,9 +166,7 @@ ServerOptions limitedTo(int files) {
 TEST(ConnectionLimits, BeyondWhatItCanHoldConnectionsAreRefusedAndTheServerStaysIdle) {
   ServerProcess server(limitedTo(kFileLimit));
   const uint16_t port = server.port();
-  const long long cap = loggedCap(server);
-  ASSERT_EQ(cap, kFileLimit - 64) << server.log();  // http::kReservedDescriptors kept back
-  EXPECT_NE(server.log().find("open files: at most 256"), std::string::npos) << server.log();
+  const long long cap = kExpectedCap;
 
   std::vector<Fd> held;
   for (int i = 0; i < kConnections; ++i) {
@@ -186,13 +186,14 @@ TEST(ConnectionLimits, BeyondWhatItCanHoldConnectionsAreRefusedAndTheServerStays
   ASSERT_TRUE(healthzAnswersWithin(port, 5s)) << server.log();
   EXPECT_EQ(metric(port, "roomgate_connections_limit"), cap);
   EXPECT_GE(metric(port, "roomgate_connections_refused_total"), kConnections - cap);
+  EXPECT_EQ(loggedCap(server), cap) << server.log();
+  EXPECT_NE(server.log().find("open files: at most 256"), std::string::npos) << server.log();
 }
 
 TEST(ConnectionLimits, SignalingWebSocketsCountAgainstTheCap) {
   ServerProcess server(limitedTo(kFileLimit));
   const uint16_t port = server.port();
-  const long long cap = loggedCap(server);
-  ASSERT_GT(cap, 0) << server.log();
+  const long long cap = kExpectedCap;
   // Upgraded sockets, idle (each would be closed after 5 s without a join: kJoinTimeout).
   std::vector<Fd> sockets;
   const std::string upgrade =
@@ -212,6 +213,12 @@ TEST(ConnectionLimits, SignalingWebSocketsCountAgainstTheCap) {
 }
 
 TEST(ConnectionLimits, OutOfDescriptorsAcceptingPausesAndResumes) {
+#if defined(__SANITIZE_ADDRESS__)
+  // In the sanitizer build (make test-asan) the server's UBSan vptr check tests memory by writing it to
+  // a pipe; with no descriptor left that fails, and it reports a false "invalid vptr" and aborts (the
+  // check cannot be suppressed: the build does not recover). The default build runs this test.
+  GTEST_SKIP() << "UBSan's own checks need file descriptors; run in the default build";
+#endif
   ServerProcess server(limitedTo(kFileLimit));
   const uint16_t port = server.port();
   // Fewer descriptors than the cap the server chose at start: accept() itself runs out (EMFILE).
