@@ -512,5 +512,42 @@ TEST_F(RouterTest, ANewViewersKeyFrameIsAskedForWhenItsTransportConnectsNotBefor
       << "asked for at once: the last key frame came before dave could receive";
 }
 
+// The REMB each publisher's browser received so far, newest last.
+std::vector<uint64_t> rembsAt(const MediaPair& pair) {
+  std::vector<uint64_t> out;
+  for (const auto& c : pair.clientRtcp) {
+    RtcpCompoundReader reader(c);
+    while (auto p = reader.next())
+      if (p->type == rtcp_type::kPayloadFeedback && p->count == rtcp_fmt::kAfb)
+        if (auto remb = parseRemb(*p)) out.push_back(remb->bitrateBps);
+  }
+  return out;
+}
+
+TEST_F(RouterTest, AViewersRembCapsAPublisherWithoutTransportCcOnly) {
+  TrackSpec spec = publisherVideo();  // carol publishes with transport-cc; alice (the fixture's) without
+  spec.id = "carol:1";
+  spec.ssrc = 0x3000;
+  spec.rtxSsrc = std::nullopt;
+  spec.codecs[0].codec.rtcpFeedback.push_back("transport-cc");
+  spec.extensions.push_back({kPubTransportCcId, std::string(sdp::kExtTransportCc), std::nullopt, ""});
+  ASSERT_TRUE(router.addTrack(carol.transport, spec));
+  ASSERT_TRUE(router.subscribe("carol:1", bob.transport, subscription(0xB100), now));
+  pumpAll();
+  constexpr uint64_t kLow = 150'000;  // bob's receive-side estimate: ~1.5x of what reaches him
+  RtcpReportBlock clean;              // bob loses nothing of carol's stream
+  clean.ssrc = 0xB100;
+  ASSERT_TRUE(bob.clientSendsRtcp(buildReceiverReport(0x5, std::array{clean})));
+  ASSERT_TRUE(bob.clientSendsRtcp(buildRemb(0x5, kLow, std::array<uint32_t, 2>{0xB000, 0xB100})));
+  pumpAll();
+  router.tick(now + std::chrono::seconds(1));
+  pumpAll();
+  ASSERT_FALSE(rembsAt(alice).empty());
+  EXPECT_LE(rembsAt(alice).back(), kLow) << "alice estimates nothing herself: bob's REMB caps her";
+  ASSERT_FALSE(rembsAt(carol).empty());
+  EXPECT_GE(rembsAt(carol).back(), kInitialVideoBitrateBps)
+      << "carol estimates her own uplink; only her viewers' loss caps her";
+}
+
 }  // namespace
 }  // namespace roomgate::media
