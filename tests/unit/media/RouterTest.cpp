@@ -431,26 +431,38 @@ std::vector<uint8_t> vp8PacketWithTransportSeq(uint32_t ssrc, uint16_t seq, uint
   return p;
 }
 
+// Calls `f` with every RTCP packet `pair`'s browser received so far, in order.
+template <class F>
+void forEachRtcpAt(const MediaPair& pair, F&& f) {
+  for (const auto& c : pair.clientRtcp) {
+    RtcpCompoundReader reader(c);
+    while (auto p = reader.next()) f(*p);
+  }
+}
+
 // The transport-cc feedback (parsed) that `pair`'s browser received so far.
 std::vector<TwccFeedback> transportFeedbackAt(const MediaPair& pair) {
   std::vector<TwccFeedback> out;
-  for (const auto& c : pair.clientRtcp) {
-    RtcpCompoundReader reader(c);
-    while (auto p = reader.next())
-      if (p->type == rtcp_type::kRtpFeedback && p->count == rtcp_fmt::kTransportCc)
-        out.push_back(parseTwccFci(parseTransportCc(*p).value().feedback).value());
-  }
+  forEachRtcpAt(pair, [&](const RtcpPacket& p) {
+    if (p.type == rtcp_type::kRtpFeedback && p.count == rtcp_fmt::kTransportCc)
+      out.push_back(parseTwccFci(parseTransportCc(p).value().feedback).value());
+  });
   return out;
 }
 
-TEST_F(RouterTest, APublisherThatNegotiatedTransportCcGetsTheArrivalOfEveryPacket) {
+// A publisher video track that negotiated transport-cc (the transport-wide seq as id kPubTransportCcId).
+TrackSpec transportCcVideo(std::string id, uint32_t ssrc) {
   TrackSpec spec = publisherVideo();
-  spec.id = "bob:1";
-  spec.ssrc = 0x2000;
+  spec.id = std::move(id);
+  spec.ssrc = ssrc;
   spec.rtxSsrc = std::nullopt;
   spec.codecs[0].codec.rtcpFeedback.push_back("transport-cc");
   spec.extensions.push_back({kPubTransportCcId, std::string(sdp::kExtTransportCc), std::nullopt, ""});
-  ASSERT_TRUE(router.addTrack(bob.transport, spec));
+  return spec;
+}
+
+TEST_F(RouterTest, APublisherThatNegotiatedTransportCcGetsTheArrivalOfEveryPacket) {
+  ASSERT_TRUE(router.addTrack(bob.transport, transportCcVideo("bob:1", 0x2000)));
 
   for (uint16_t i = 0; i < 10; ++i) {
     now += milliseconds(2);
@@ -515,23 +527,16 @@ TEST_F(RouterTest, ANewViewersKeyFrameIsAskedForWhenItsTransportConnectsNotBefor
 // The REMB each publisher's browser received so far, newest last.
 std::vector<uint64_t> rembsAt(const MediaPair& pair) {
   std::vector<uint64_t> out;
-  for (const auto& c : pair.clientRtcp) {
-    RtcpCompoundReader reader(c);
-    while (auto p = reader.next())
-      if (p->type == rtcp_type::kPayloadFeedback && p->count == rtcp_fmt::kAfb)
-        if (auto remb = parseRemb(*p)) out.push_back(remb->bitrateBps);
-  }
+  forEachRtcpAt(pair, [&](const RtcpPacket& p) {
+    if (p.type == rtcp_type::kPayloadFeedback && p.count == rtcp_fmt::kAfb)
+      if (auto remb = parseRemb(p)) out.push_back(remb->bitrateBps);
+  });
   return out;
 }
 
 TEST_F(RouterTest, AViewersRembCapsAPublisherWithoutTransportCcOnly) {
-  TrackSpec spec = publisherVideo();  // carol publishes with transport-cc; alice (the fixture's) without
-  spec.id = "carol:1";
-  spec.ssrc = 0x3000;
-  spec.rtxSsrc = std::nullopt;
-  spec.codecs[0].codec.rtcpFeedback.push_back("transport-cc");
-  spec.extensions.push_back({kPubTransportCcId, std::string(sdp::kExtTransportCc), std::nullopt, ""});
-  ASSERT_TRUE(router.addTrack(carol.transport, spec));
+  // carol publishes with transport-cc; alice (the fixture's) without
+  ASSERT_TRUE(router.addTrack(carol.transport, transportCcVideo("carol:1", 0x3000)));
   ASSERT_TRUE(router.subscribe("carol:1", bob.transport, subscription(0xB100), now));
   pumpAll();
   constexpr uint64_t kLow = 150'000;  // bob's receive-side estimate: ~1.5x of what reaches him
