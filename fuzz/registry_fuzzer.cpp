@@ -67,6 +67,7 @@
 #include <utility>
 #include <vector>
 
+#include "FuzzInput.hpp"
 #include "common/Text.hpp"
 #include "rtc/RoomRegistry.hpp"
 
@@ -90,17 +91,7 @@ constexpr std::array<std::string_view, 3> kLeaveReasons{"left", "closed", "timeo
 constexpr std::array<std::string_view, kIdentities> kChannels{"sms", "email", ""};
 constexpr std::array<std::string_view, kIdentities> kVerifiedTo{"**21", "a***@example.com", ""};
 
-class Bytes {
- public:
-  Bytes(const uint8_t* data, std::size_t size) : data_(data), size_(size) {}
-  [[nodiscard]] bool done() const { return pos_ >= size_; }
-  uint8_t next() { return pos_ < size_ ? data_[pos_++] : 0; }
-
- private:
-  const uint8_t* data_;
-  std::size_t size_;
-  std::size_t pos_ = 0;
-};
+using roomgate::fuzz::Input;
 
 // Records what the registry sends it (parsed) and how it closes it.
 class FakePeer final : public Peer {
@@ -174,9 +165,9 @@ class Harness {
     registry_.setRemovedHook([this](const std::string& sid) { removed_.push_back(sid); });
   }
 
-  void run(Bytes& in) {
-    for (std::size_t ops = 0; ops < kMaxOps && !in.done(); ++ops) {
-      switch (in.next() % 11) {
+  void run(Input& in) {
+    for (std::size_t ops = 0; ops < kMaxOps && !in.empty(); ++ops) {
+      switch (in.u8() % 11) {
         case 0:
           opJoin(in);
           break;
@@ -525,18 +516,24 @@ class Harness {
     end();
   }
 
-  // --- operations --------------------------------------------------------------------------------------
-
-  void opJoin(Bytes& in) {
-    const uint8_t who = in.next(), cap = in.next(), resume = in.next();
+  // The `who` and `cap` argument bytes (see the encoding above); `shift` moves to the next identities.
+  static JoinArgs joinArgs(uint8_t who, uint8_t cap, int shift = 0) {
     JoinArgs a;
-    a.identity = (who & 3) % kIdentities;
+    a.identity = ((who & 3) + shift) % kIdentities;
     a.spelling = (who >> 2) & 1;
     a.room = (who >> 3) & 1;
     a.roomSpelling = (who >> 4) & 1;
     a.issuedAt = (who >> 5) & 3;
     a.type = (who >> 7) ? "group" : "peer-to-peer";
     a.cap = kCaps[cap % kCaps.size()];
+    return a;
+  }
+
+  // --- operations --------------------------------------------------------------------------------------
+
+  void opJoin(Input& in) {
+    const uint8_t who = in.u8(), cap = in.u8(), resume = in.u8();
+    JoinArgs a = joinArgs(who, cap);
     switch (resume & 3) {
       case 1:
         if (const auto i = indexOf(a.room, a.identity)) a.resume = rooms_[a.room].members[*i].sid;
@@ -554,8 +551,8 @@ class Harness {
   }
 
   // The pick-th candidate participant as the arguments of a new join of its identity to its room.
-  std::optional<JoinArgs> picked(Bytes& in, bool attachedOnly) {
-    const uint8_t pick = in.next(), how = in.next();
+  std::optional<JoinArgs> picked(Input& in, bool attachedOnly) {
+    const uint8_t pick = in.u8(), how = in.u8();
     const auto candidates = places(attachedOnly);
     if (candidates.empty()) return std::nullopt;
     const Place p = candidates[pick % candidates.size()];
@@ -569,18 +566,18 @@ class Harness {
     return a;
   }
 
-  void opRejoin(Bytes& in) {
+  void opRejoin(Input& in) {
     if (auto a = picked(in, /*attachedOnly=*/true)) {
       a->resume.reset();
       join(*a);
     }
   }
 
-  void opResume(Bytes& in) {
+  void opResume(Input& in) {
     if (auto a = picked(in, /*attachedOnly=*/false)) join(*a);
   }
 
-  void opLate(Bytes& in) {
+  void opLate(Input& in) {
     auto a = picked(in, /*attachedOnly=*/false);
     if (!a) return;
     const auto i = indexOf(a->room, a->identity);
@@ -594,23 +591,23 @@ class Harness {
     return static_cast<int>(b % conns_.size());
   }
 
-  void opLeave(Bytes& in) {
-    const auto c = conn(in.next());
-    const uint8_t reason = in.next();
+  void opLeave(Input& in) {
+    const auto c = conn(in.u8());
+    const uint8_t reason = in.u8();
     if (c) leave(*c, kLeaveReasons[reason % kLeaveReasons.size()]);
   }
 
-  void opDetach(Bytes& in) {
-    if (const auto c = conn(in.next())) detach(*c);
+  void opDetach(Input& in) {
+    if (const auto c = conn(in.u8())) detach(*c);
   }
 
-  void opExpire(Bytes& in) {
-    const uint8_t b = in.next();
+  void opExpire(Input& in) {
+    const uint8_t b = in.u8();
     if (!history_.empty()) expire(history_[b % history_.size()]);
   }
 
-  void opRevoke(Bytes& in) {
-    const uint8_t t = in.next();
+  void opRevoke(Input& in) {
+    const uint8_t t = in.u8();
     const int identity = (t & 3) % kIdentities;
     const std::string spelled(kIdentityNames[identity][(t >> 2) & 1]);
     const int scope = (t >> 3) & 3;  // 0 every room, 1 room 0, 2 room 1, 3 no such room
@@ -636,9 +633,9 @@ class Harness {
     end();
   }
 
-  void opTracks(Bytes& in) {
-    const auto c = conn(in.next());
-    const uint8_t b = in.next();
+  void opTracks(Input& in) {
+    const auto c = conn(in.u8());
+    const uint8_t b = in.u8();
     if (!c) return;
     const Tracks tracks{(b & 1) != 0, (b & 2) != 0};
     begin("tracks #" + std::to_string(*c) + " " + bits(tracks));
@@ -651,9 +648,9 @@ class Harness {
     end();
   }
 
-  void opRelay(Bytes& in) {
-    const auto c = conn(in.next());
-    const uint8_t to = in.next();
+  void opRelay(Input& in) {
+    const auto c = conn(in.u8());
+    const uint8_t to = in.u8();
     if (!c) return;
     const auto place = placeOf(*c);
     std::string target = "PA0";
@@ -692,19 +689,9 @@ class Harness {
     end();
   }
 
-  void opCrowd(Bytes& in) {
-    const uint8_t who = in.next(), cap = in.next();
-    for (int k = 0; k < kIdentities; ++k) {
-      JoinArgs a;
-      a.identity = ((who & 3) + k) % kIdentities;
-      a.spelling = (who >> 2) & 1;
-      a.room = (who >> 3) & 1;
-      a.roomSpelling = (who >> 4) & 1;
-      a.issuedAt = (who >> 5) & 3;
-      a.type = (who >> 7) ? "group" : "peer-to-peer";
-      a.cap = kCaps[cap % kCaps.size()];
-      join(a);
-    }
+  void opCrowd(Input& in) {
+    const uint8_t who = in.u8(), cap = in.u8();
+    for (int k = 0; k < kIdentities; ++k) join(joinArgs(who, cap, k));
   }
 
   const bool trace_ = std::getenv("ROOMGATE_FUZZ_TRACE") != nullptr;
@@ -729,7 +716,7 @@ class Harness {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  Bytes in(data, size);
+  Input in({data, size});
   Harness harness;
   harness.run(in);
   return 0;
