@@ -19,10 +19,10 @@ namespace roomgate::app {
 
 inline constexpr std::string_view kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-// The HTTP server's connections (signaling WebSockets included).
+// The HTTP server's connections (signaling WebSockets included), as http::Server counts them.
 struct ConnectionFigures {
-  uint64_t open = 0;
-  uint64_t limit = 0;
+  uint64_t open = 0;          // HTTP connections and signaling WebSockets
+  uint64_t limit = 0;         // the cap
   uint64_t refused = 0;       // closed at once: `open` was at `limit`
   uint64_t acceptPauses = 0;  // accept() ran out of descriptors or memory and paused
 };

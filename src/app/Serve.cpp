@@ -218,10 +218,7 @@ int serve(const config::Config& config) {
     snapshot.media = &media->stats();
     snapshot.sfu = &sfu.stats();
     snapshot.verification = flow.counters();
-    if (http::Server* server = io.load()) {
-      const auto c = server->connectionStats();
-      snapshot.connections = {c.open, c.limit, c.refused, c.acceptPauses};
-    }
+    if (http::Server* server = io.load()) snapshot.connections = server->connectionStats();
     return renderMetrics(snapshot);
   });
 

@@ -341,7 +341,7 @@ uint16_t Server::port() const {
   return impl_->acceptor.local_endpoint().port();
 }
 
-ConnectionStats Server::connectionStats() const {
+app::ConnectionFigures Server::connectionStats() const {
   return {impl_->connections->open(), impl_->maxConnections, impl_->refused, impl_->acceptPauses};
 }
 

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "app/Metrics.hpp"
+
 namespace roomgate::rtc {
 class RtcService;
 }
@@ -41,14 +43,6 @@ inline constexpr std::chrono::milliseconds kAcceptPause{250};
   return usable < kMaxConnections ? usable : kMaxConnections;
 }
 
-// The server's connection figures, for /metrics. Read on the I/O thread.
-struct ConnectionStats {
-  std::size_t open = 0;       // HTTP connections and signaling WebSockets
-  std::size_t limit = 0;      // the cap
-  uint64_t refused = 0;       // closed at once because `open` was at the cap
-  uint64_t acceptPauses = 0;  // accept() failed for want of descriptors or memory, and paused
-};
-
 class Server {
  public:
   // Binds `listen` ("host:port"; port 0 picks a free one). Throws std::runtime_error naming the address
@@ -61,8 +55,8 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   [[nodiscard]] uint16_t port() const;
-  // On the I/O thread only.
-  [[nodiscard]] ConnectionStats connectionStats() const;
+  // The connection figures for /metrics. On the I/O thread only.
+  [[nodiscard]] app::ConnectionFigures connectionStats() const;
   // Runs `task` on the I/O thread every `period`, first after one period.
   void every(std::chrono::milliseconds period, std::function<void()> task);
   // Group commit: `open` runs before the first request of an event-loop turn and `commit` after the
