@@ -178,10 +178,11 @@ test('a guest alone in the room opens a second tab: the second tab is in the cal
 // this), every call fell to libwebrtc's 30 kbit/s floor and 320x180 within 10 s.
 const RAMP_MS = 15_000; // a fresh connection's estimate climbs from ~300 kbit/s; allow it time
 const MEASURE_MS = 5_000;
-// The encoder's target, which the estimate allows: well above the 30 kbit/s floor (measured here:
-// 1.3-1.7 Mbit/s, libwebrtc's most for 640x360 being 1.7). What is sent is less: Chromium's fake camera is
-// a simple picture, which its encoder makes do with ~190 kbit/s.
-const MIN_TARGET_KBPS = 500;
+// The encoder's target, which the estimate allows: well above the 30 kbit/s floor. What is sent is less:
+// Chromium's fake camera is a simple picture, which its encoder makes do with ~190 kbit/s, and while it
+// sends that little libwebrtc lets its estimate grow only to about twice what arrives, unless the first
+// probe found more: measured 342-1700 kbit/s targets (bench/rtc/group-quality.mjs; 350 with the ASan server).
+const MIN_TARGET_KBPS = 250;
 const MIN_RECEIVED_KBPS = 100;
 const CAPTURE_WIDTH = 640; // the page's camera constraint (web/app.js VIDEO)
 
