@@ -18,17 +18,18 @@ Error notVerified(std::string_view why) {
 
 }  // namespace
 
-EchoService::EchoService(media::MediaServer& media, const token::TokenVerifier& tokens, Random& random,
-                         RevokedBefore revokedBefore)
-    : media_(media), tokens_(tokens), random_(random), revokedBefore_(std::move(revokedBefore)) {}
+EchoService::EchoService(media::MediaServer& media, const token::TokenGate& tokens, Random& random)
+    : media_(media), tokens_(tokens), random_(random) {}
 
 Result<std::string> EchoService::offer(std::string_view pass, std::string_view offerText) {
-  auto claims = tokens_.verify(pass);
-  if (!claims)
-    return notVerified(claims.error().code == "token_expired" ? "your pass has expired"
-                                                              : "your pass is not valid");
-  if (auto wm = revokedBefore_(claims->identity, claims->room); wm && claims->issuedAt <= *wm)
-    return notVerified("your pass was revoked");
+  auto claims = tokens_.admit(pass);
+  if (!claims) {
+    const std::string& code = claims.error().code;
+    return notVerified(code == "token_expired"   ? "your pass has expired"
+                       : code == "token_revoked" ? "your pass was revoked"
+                       : code == "not_invited"   ? "you are no longer invited to that room"
+                                                 : "your pass is not valid");
+  }
 
   auto offer = media::sdp::parse(offerText);
   if (!offer) return offer.error();

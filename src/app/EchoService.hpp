@@ -12,28 +12,22 @@
 #include "common/Error.hpp"
 #include "common/Random.hpp"
 #include "media/MediaServer.hpp"
-#include "token/TokenVerifier.hpp"
+#include "token/TokenGate.hpp"
 
 namespace roomgate::app {
 
 class EchoService {
  public:
-  // The revocation watermark of (identity, room): tokens issued at or before it are refused.
-  using RevokedBefore =
-      std::function<std::optional<int64_t>(std::string_view identity, std::string_view room)>;
-
   // All borrowed.
-  EchoService(media::MediaServer& media, const token::TokenVerifier& tokens, Random& random,
-              RevokedBefore revokedBefore);
+  EchoService(media::MediaServer& media, const token::TokenGate& tokens, Random& random);
 
   // The SDP answer to `offer`, or: 401 not_verified (no valid pass), 400 invalid_sdp / unsupported_sdp.
   [[nodiscard]] Result<std::string> offer(std::string_view pass, std::string_view offer);
 
  private:
   media::MediaServer& media_;
-  const token::TokenVerifier& tokens_;
+  const token::TokenGate& tokens_;
   Random& random_;
-  RevokedBefore revokedBefore_;
 };
 
 }  // namespace roomgate::app

@@ -15,10 +15,6 @@
 namespace roomgate::app {
 namespace {
 
-bool equalsIgnoringAsciiCase(std::string_view a, std::string_view b) {
-  return asciiLower(a) == asciiLower(b);
-}
-
 Error unavailable(std::string_view channel) {
   return Error::unavailable(
       "delivery_unavailable",
@@ -145,9 +141,7 @@ LoginReply JoinFlow::login(const LoginRequest& request) {
     destination = *onFile;
     masked = wantsEmail ? directory::maskEmail(destination) : directory::maskPhone(destination);
     roomForMessage = room ? *room : guest->rooms.empty() ? std::string("your call") : guest->rooms.front();
-    if (options_.revealUnknown && room &&
-        std::none_of(guest->rooms.begin(), guest->rooms.end(),
-                     [&](auto& g) { return equalsIgnoringAsciiCase(g, *room); }))
+    if (options_.revealUnknown && room && !guest->invitedTo(*room))
       return LoginReply::ready(Error::forbidden("room_not_allowed", "You are not invited to " + *room + "."));
   } else {
     if (options_.revealUnknown)
@@ -339,14 +333,13 @@ Result<Joined> JoinFlow::admit(const directory::Guest& guest, const LoginSession
                             "You are on the guest list but not invited to any room yet. Ask the host.");
   std::string room = guest.rooms.front();
   if (session.room) {
-    auto it = std::find_if(guest.rooms.begin(), guest.rooms.end(),
-                           [&](auto& g) { return equalsIgnoringAsciiCase(g, *session.room); });
-    if (it == guest.rooms.end())
+    auto invited = guest.invitedTo(*session.room);
+    if (!invited)
       return Error::forbidden("room_not_allowed",
                               "You are not invited to " + *session.room + ". Ask the host.");
-    room = *it;
+    room = std::move(*invited);
   }
-  auto token = minter_.mint(guest.identity, room, options_.tokenTtl);
+  auto token = minter_.mint(guest.identity, room, options_.tokenTtl, token::kPasscodeFlow);
   if (!token) return token.error();
   return Joined{std::move(token.value()), guest.identity, room};
 }

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/Crypto.hpp"
+#include "common/Encoding.hpp"
 #include "store/SettingsRepository.hpp"
 
 namespace roomgate::app {
@@ -17,7 +19,8 @@ Result<std::string> resolveSecretKey(const config::Config& config, store::Databa
 }
 
 Result<token::TokenCredentials> resolveTokenCredentials(const config::Config& config, store::Database& db,
-                                                        Random& random) {
+                                                        Random& random,
+                                                        const Result<std::string>& secretKey) {
   const int set = (config.twilioAccountSid ? 1 : 0) + (config.twilioApiKeySid ? 1 : 0) +
                   (config.twilioApiKeySecret ? 1 : 0);
   if (set == 3)
@@ -28,11 +31,12 @@ Result<token::TokenCredentials> resolveTokenCredentials(const config::Config& co
         "invalid_config",
         "TWILIO_ACCOUNT_SID, TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET go together: set all "
         "three to sign tokens with your Twilio API key, or none to let roomgate use its own.");
+  if (!secretKey) return secretKey.error();
   store::SettingsRepository settings(db);
   return token::TokenCredentials{
       settings.getOrCreate("token_account_sid", [&] { return "AC" + randomHex(random, 16); }),
       settings.getOrCreate("token_api_key_sid", [&] { return "SK" + randomHex(random, 16); }),
-      settings.getOrCreate("token_api_key_secret", [&] { return randomHex(random, 32); }),
+      toHex(asBytes(deriveKey(*secretKey, "token-signing"))),
   };
 }
 

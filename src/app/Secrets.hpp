@@ -17,9 +17,12 @@ namespace roomgate::app {
                                                    Random& random);
 
 // The API key that signs access tokens: TWILIO_ACCOUNT_SID + TWILIO_API_KEY_SID + TWILIO_API_KEY_SECRET
-// when all are set (tokens then also work with Twilio Video); none set: roomgate's own AC/SK identifiers
-// and secret, generated once and stored. Some but not all set is a configuration error.
+// when all are set (tokens then also work with Twilio Video); none set: roomgate's own AC/SK identifiers,
+// generated once and stored (they are names, not secrets), and a signing secret derived from
+// `secretKey` (resolveSecretKey's answer; its error is returned if it is needed), never stored: the
+// database file alone cannot mint a token. Some but not all set is a configuration error.
 [[nodiscard]] Result<token::TokenCredentials> resolveTokenCredentials(const config::Config& config,
-                                                                      store::Database& db, Random& random);
+                                                                      store::Database& db, Random& random,
+                                                                      const Result<std::string>& secretKey);
 
 }  // namespace roomgate::app

@@ -32,6 +32,7 @@
 #include "store/OutboxRepository.hpp"
 #include "store/SqliteVerificationStore.hpp"
 #include "token/AccessToken.hpp"
+#include "token/TokenGate.hpp"
 #include "token/TokenVerifier.hpp"
 #include "twilio/TwilioClient.hpp"
 #include "verify/Verifier.hpp"
@@ -82,7 +83,7 @@ int serve(const config::Config& config) {
     spdlog::error("{}", secret.error().message);
     return 2;
   }
-  auto credentials = resolveTokenCredentials(config, db, random);
+  auto credentials = resolveTokenCredentials(config, db, random, secret);
   if (!credentials) {
     spdlog::error("{}", credentials.error().message);
     return 2;
@@ -170,13 +171,20 @@ int serve(const config::Config& config) {
   // Live rooms: the signaling service, fed by the rooms table, the revocation watermarks and the
   // verification records (for the "verified" badge).
   directory::Rooms rooms(db, clock);
-  token::TokenVerifier tokens(*credentials, clock);
+  token::TokenVerifier verifierOfTokens(*credentials, clock, token::kTokenLeeway,
+                                        Seconds(config.maxTokenTtlSeconds));
+  token::TokenGate tokens(verifierOfTokens, {[&](std::string_view identity, std::string_view room) {
+                                               return rooms.revokedBefore(identity, room);
+                                             },
+                                             [&](std::string_view identity, std::string_view room) {
+                                               const auto guest = directory.find(identity);
+                                               return guest && guest->invitedTo(room);
+                                             }});
   rtc::RtcLookups lookups{
       [&](std::string_view name) {
         const auto room = rooms.find(name).value_or(directory::Room{std::string(name)});
         return rtc::RoomSettings{room.type, room.maxParticipants};
       },
-      [&](std::string_view identity, std::string_view room) { return rooms.revokedBefore(identity, room); },
       [&](std::string_view identity) { return verifiedBy(directory, verifications, identity); }};
   rtc::RtcService rtcService(
       tokens, clock, random,
@@ -205,9 +213,7 @@ int serve(const config::Config& config) {
           server->post([&rtcService, sid, role, reason] { rtcService.onMediaClosed(sid, role, reason); });
       });
   rtcService.enableGroupRooms(sfu, {media->certificate().fingerprint(), media->announceIp(), media->port()});
-  EchoService echo(*media, tokens, random, [&](std::string_view identity, std::string_view room) {
-    return rooms.revokedBefore(identity, room);
-  });
+  EchoService echo(*media, tokens, random);
   api.setEchoOffer([&](std::string_view pass, std::string_view sdp) { return echo.offer(pass, sdp); });
   // GET /metrics, on the I/O thread: the registry and the join flow's counters are read there; the media
   // and SFU figures are atomics.

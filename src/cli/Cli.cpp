@@ -175,7 +175,8 @@ int run(int argc, char** argv) {
     store::Database db(config->db);
     if (tokenCmd->parsed()) {
       OpenSslRandom random;
-      auto credentials = app::resolveTokenCredentials(*config, db, random);
+      auto credentials =
+          app::resolveTokenCredentials(*config, db, random, app::resolveSecretKey(*config, db, random));
       if (!credentials) return fail(credentials.error().message, kExitConfig);
       token::TokenMinter minter(*credentials, clock);
       auto jwt = at >= 0 ? minter.mintAt(identity, room, Seconds(ttl), at)

@@ -222,8 +222,10 @@ Result<Config> load(const Sources& s) {
         std::pair{"ROOMGATE_PUBLIC_URL", &c.publicUrl}})
     *field = s.lookup(name);
   if (!c.verifyServiceSid) c.verifyServiceSid = s.lookup("TWILIO_VERIFY_SERVICE_SID");
-  for (auto [name, field, lo, hi] : {std::tuple{"ROOMGATE_CODE_LENGTH", &c.codeLength, 4, 10},
-                                     std::tuple{"ROOMGATE_TOKEN_TTL", &c.tokenTtlSeconds, 1, 86400}}) {
+  for (auto [name, field, lo, hi] :
+       {std::tuple{"ROOMGATE_CODE_LENGTH", &c.codeLength, 4, 10},
+        std::tuple{"ROOMGATE_TOKEN_TTL", &c.tokenTtlSeconds, 1, 86400},
+        std::tuple{"ROOMGATE_MAX_TOKEN_TTL", &c.maxTokenTtlSeconds, 60, 86400}}) {
     if (auto v = s.lookup(name)) {
       int n = 0;
       auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
@@ -233,6 +235,11 @@ Result<Config> load(const Sources& s) {
       *field = n;
     }
   }
+  if (c.tokenTtlSeconds > c.maxTokenTtlSeconds)
+    return invalid("ROOMGATE_TOKEN_TTL", "is " + std::to_string(c.tokenTtlSeconds) +
+                                             " seconds, longer than ROOMGATE_MAX_TOKEN_TTL (" +
+                                             std::to_string(c.maxTokenTtlSeconds) +
+                                             "): the server would refuse its own tokens");
   if (auto v = s.lookup("ROOMGATE_DEFAULT_REGION")) {
     if (v->size() != 2)
       return invalid("ROOMGATE_DEFAULT_REGION", "must be a two-letter region code such as US or GB");
@@ -319,20 +326,6 @@ Result<Sources> processSources(std::map<std::string, std::string> flags, const s
     s.dotenv = std::move(parsed.value());
   }
   return s;
-}
-
-Status checkSecretKey(const std::optional<std::string>& key) {
-  constexpr std::string_view kHowTo =
-      "Make one with `openssl rand -hex 32` and put SECRET_KEY=<that> in .env or the environment.";
-  if (!key) return invalid("SECRET_KEY", "is not set; it signs the session cookies. " + std::string(kHowTo));
-  if (*key == kPlaceholderSecret)
-    return invalid("SECRET_KEY",
-                   "is still the tutorial's placeholder \"super-secret\". " + std::string(kHowTo));
-  if (key->size() < kMinSecretKeyBytes)
-    return invalid("SECRET_KEY", "is " + std::to_string(key->size()) + " bytes; at least " +
-                                     std::to_string(kMinSecretKeyBytes) + " are needed. " +
-                                     std::string(kHowTo));
-  return Ok{};
 }
 
 }  // namespace roomgate::config

@@ -9,13 +9,9 @@
 #include <vector>
 
 #include "common/Error.hpp"
+#include "config/SecretKey.hpp"
 
 namespace roomgate::config {
-
-// The tutorial's placeholder, refused outside --dev.
-inline constexpr std::string_view kPlaceholderSecret = "super-secret";
-// A session cookie key shorter than this is guessable offline.
-inline constexpr std::size_t kMinSecretKeyBytes = 32;
 
 struct Sources {
   std::map<std::string, std::string> flags;  // by variable name: --listen arrives as ROOMGATE_LISTEN
@@ -43,6 +39,7 @@ struct Config {
   bool cookieSecure = false;  // ROOMGATE_COOKIE_SECURE=1: session cookie only over HTTPS
   int codeLength = 6;         // ROOMGATE_CODE_LENGTH, 4..10
   int tokenTtlSeconds = 3600;             // ROOMGATE_TOKEN_TTL, 1..86400
+  int maxTokenTtlSeconds = 86400;         // ROOMGATE_MAX_TOKEN_TTL, 60..86400: longer-lived tokens refused
   std::string defaultRegion = "US";       // ROOMGATE_DEFAULT_REGION: how numbers without +country are read
   std::string logLevel = "info";          // ROOMGATE_LOG_LEVEL: trace, debug, info, warn, error
   std::vector<std::string> stunUrls;      // ROOMGATE_STUN_URLS, comma-separated: stun:host:port
@@ -87,8 +84,5 @@ struct Config {
 // Sources from the process: `environ` and ./.env (missing is fine; unreadable or malformed is an error).
 [[nodiscard]] Result<Sources> processSources(std::map<std::string, std::string> flags,
                                              const std::string& dotenvPath = ".env");
-
-// Ok if `key` may sign session cookies outside --dev; otherwise a message saying how to make one.
-[[nodiscard]] Status checkSecretKey(const std::optional<std::string>& key);
 
 }  // namespace roomgate::config

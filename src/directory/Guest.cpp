@@ -9,6 +9,14 @@
 
 namespace roomgate::directory {
 
+std::optional<std::string> Guest::invitedTo(std::string_view room) const {
+  const std::string wanted = asciiLower(room);
+  auto it =
+      std::find_if(rooms.begin(), rooms.end(), [&](const std::string& r) { return asciiLower(r) == wanted; });
+  if (it == rooms.end()) return std::nullopt;
+  return *it;
+}
+
 Result<Guest> normalizeGuest(const Guest& guest) {
   Guest out;
   auto identity = validateIdentity(guest.identity);

@@ -2,6 +2,7 @@
 // Guest: one entry of the host's guest list, and the rules every entry must satisfy.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/Error.hpp"
@@ -13,6 +14,10 @@ struct Guest {
   std::optional<std::string> phone;  // E.164 once normalised
   std::optional<std::string> email;  // normalised by normalizeEmail
   std::vector<std::string> rooms;    // in order; rooms[0] is the default
+
+  // The guest's own spelling of `room` if they are invited to it (room names compare ignoring ASCII
+  // case, as the list stores them); none if not invited.
+  [[nodiscard]] std::optional<std::string> invitedTo(std::string_view room) const;
 };
 
 // `guest` checked and normalised: identity by validateIdentity, phone by normalizePhone (US default

@@ -16,7 +16,7 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 
 }  // namespace
 
-RtcService::RtcService(const token::TokenVerifier& tokens, const Clock& clock, Random& random, IceConfig ice,
+RtcService::RtcService(const token::TokenGate& tokens, const Clock& clock, Random& random, IceConfig ice,
                        RtcLookups lookups, Scheduler schedule)
     : tokens_(tokens),
       clock_(clock),
@@ -90,15 +90,14 @@ void RtcService::onText(Peer* peer, std::string_view text) {
 }
 
 void RtcService::join(Peer* peer, const JoinMessage& m) {
-  auto claims = tokens_.verify(m.token, m.room ? std::optional<std::string_view>(*m.room) : std::nullopt);
+  auto claims = tokens_.admit(m.token, m.room ? std::optional<std::string_view>(*m.room) : std::nullopt);
   if (!claims) {
+    // A token that is sound but not for this room, revoked or no longer invited: forbidden; else bad.
     const auto& e = claims.error();
-    return peer->close(e.code == "token_room" ? CloseCode::kForbidden : CloseCode::kBadToken, e.code,
-                       e.message);
+    return peer->close(
+        e.code == "token_room" || e.status == 403 ? CloseCode::kForbidden : CloseCode::kBadToken, e.code,
+        e.message);
   }
-  if (auto wm = lookups_.revokedBefore(claims->identity, claims->room); wm && claims->issuedAt <= *wm)
-    return peer->close(CloseCode::kForbidden, "token_revoked",
-                       "This access token was revoked: you were removed from the guest list for this room.");
   const RoomSettings settings = lookups_.room(claims->room);
   const Verified verified = lookups_.verified(claims->identity);
   JoinRequest request{claims->identity, {"", claims->room, settings.type, settings.maxParticipants},

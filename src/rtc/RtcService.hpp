@@ -1,9 +1,8 @@
 #pragma once
 // RtcService: the signaling logic behind GET /rtc. A session hands it each text message and its close;
-// it checks the join (token, revocation watermark, room capacity), then relays signals and track state
-// through the RoomRegistry. Knows no sockets, no SQL: rooms, revocations and "how was this guest
-// verified" come through lookups the composition root provides.
-// Thread: the I/O thread only.
+// it checks the join (token::TokenGate: the token, its revocation and invitation; room capacity), then relays
+// signals and track state through the RoomRegistry. Knows no sockets, no SQL: rooms, revocations and "how was
+// this guest verified" come through lookups the composition root provides. Thread: the I/O thread only.
 #include <functional>
 #include <optional>
 #include <string>
@@ -14,7 +13,7 @@
 #include "rtc/Peer.hpp"
 #include "rtc/RoomRegistry.hpp"
 #include "rtc/TurnCredentials.hpp"
-#include "token/TokenVerifier.hpp"
+#include "token/TokenGate.hpp"
 
 namespace roomgate::rtc {
 
@@ -31,8 +30,6 @@ struct Verified {
 struct RtcLookups {
   // The room's type and capacity; called once per join.
   std::function<RoomSettings(std::string_view room)> room;
-  // The newest revocation watermark for identity in room (every-room ones included).
-  std::function<std::optional<int64_t>(std::string_view identity, std::string_view room)> revokedBefore;
   // How the identity proved who they are, for the "verified" badge.
   std::function<Verified(std::string_view identity)> verified;
 };
@@ -42,7 +39,7 @@ class RtcService {
   // Runs a task on the I/O thread after a delay (the server's timer).
   using Scheduler = std::function<void(std::chrono::milliseconds, std::function<void()>)>;
 
-  RtcService(const token::TokenVerifier& tokens, const Clock& clock, Random& random, IceConfig ice,
+  RtcService(const token::TokenGate& tokens, const Clock& clock, Random& random, IceConfig ice,
              RtcLookups lookups, Scheduler schedule);
 
   // A text message from `peer`. May close the peer (bad message, refused join).
@@ -68,7 +65,7 @@ class RtcService {
   // The group-room calls for `peer`'s room, or nullptr after telling the peer why not.
   GroupCalls* groupFor(Peer* peer, std::string& sid);
 
-  const token::TokenVerifier& tokens_;
+  const token::TokenGate& tokens_;
   const Clock& clock_;
   Random& random_;
   IceConfig ice_;

@@ -103,6 +103,11 @@ INSERT INTO sends_v3 SELECT destination, sent_at, rowid FROM sends;
 DROP TABLE sends;
 ALTER TABLE sends_v3 RENAME TO sends;
 )sql",
+      // 4: the token-signing secret is derived from SECRET_KEY and no longer kept in the file (before,
+      // a copy of the file could mint tokens). Tokens signed with the stored one stop being accepted.
+      R"sql(
+DELETE FROM settings WHERE key = 'token_api_key_secret';
+)sql",
   };
   return migrations;
 }

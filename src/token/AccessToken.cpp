@@ -20,12 +20,13 @@ constexpr int64_t kMaxUnixSeconds = 253'402'300'799;
 TokenMinter::TokenMinter(TokenCredentials credentials, const Clock& clock)
     : credentials_(std::move(credentials)), clock_(clock) {}
 
-Result<std::string> TokenMinter::mint(std::string_view identity, std::string_view room, Seconds ttl) const {
-  return mintAt(identity, room, ttl, unixSeconds(clock_.now()));
+Result<std::string> TokenMinter::mint(std::string_view identity, std::string_view room, Seconds ttl,
+                                      std::string_view flow) const {
+  return mintAt(identity, room, ttl, unixSeconds(clock_.now()), flow);
 }
 
 Result<std::string> TokenMinter::mintAt(std::string_view identity, std::string_view room, Seconds ttl,
-                                        int64_t issuedAtUnixSeconds) const {
+                                        int64_t issuedAtUnixSeconds, std::string_view flow) const {
   if (identity.empty()) return Error::badRequest("invalid_identity", "The identity must not be empty.");
   if (room.empty()) return Error::badRequest("invalid_room", "The room name must not be empty.");
   if (ttl <= Seconds::zero() || ttl > kMaxTokenTtl) {
@@ -66,6 +67,10 @@ Result<std::string> TokenMinter::mintAt(std::string_view identity, std::string_v
   payload.append(R"(,"sub":)");
   if (!appendJsonString(payload, credentials_.accountSid)) {
     return Error::internal("The Twilio account SID is not valid UTF-8.");
+  }
+  if (!flow.empty()) {
+    payload.append(",\"").append(kFlowClaim).append("\":");
+    if (!appendJsonString(payload, flow)) return Error::internal("The token's flow is not valid UTF-8.");
   }
   payload.push_back('}');
 

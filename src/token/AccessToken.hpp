@@ -24,6 +24,11 @@ struct TokenCredentials {
 inline constexpr Seconds kDefaultTokenTtl = std::chrono::hours(1);
 // 24 hours, the longest lifetime Twilio accepts for an access token.
 inline constexpr Seconds kMaxTokenTtl = std::chrono::hours(24);
+// The private claim that says how a token was earned; Twilio ignores claims it does not know. A token
+// from the passcode flow (JoinFlow) carries kPasscodeFlow, and a join then also checks that its identity
+// is still invited to its room. Tokens minted by hand (`roomgate token`) carry none.
+inline constexpr std::string_view kFlowClaim = "roomgate_flow";
+inline constexpr std::string_view kPasscodeFlow = "passcode";
 // Tokens longer than this are refused unread (a real one is well under 1 KiB), and never minted.
 inline constexpr std::size_t kMaxTokenBytes = 8 * 1024;
 
@@ -34,9 +39,10 @@ class TokenMinter {
   // `clock` must outlive the minter.
   TokenMinter(TokenCredentials credentials, const Clock& clock);
 
-  // A token for `identity` in `room`, issued now and valid for `ttl`.
+  // A token for `identity` in `room`, issued now and valid for `ttl`; `flow`, if not empty, is written
+  // as the kFlowClaim claim.
   [[nodiscard]] Result<std::string> mint(std::string_view identity, std::string_view room,
-                                         Seconds ttl = kDefaultTokenTtl) const;
+                                         Seconds ttl = kDefaultTokenTtl, std::string_view flow = {}) const;
 
   // The same, issued at `issuedAtUnixSeconds` (iat; exp = iat + ttl). Errors, all Error::badRequest:
   //   "invalid_identity"  identity empty or not valid UTF-8
@@ -46,7 +52,7 @@ class TokenMinter {
   //   "token_too_large"   the token would exceed kMaxTokenBytes (TokenVerifier would refuse it)
   // and Error::internal if the credentials are empty or not valid UTF-8 (a configuration fault).
   [[nodiscard]] Result<std::string> mintAt(std::string_view identity, std::string_view room, Seconds ttl,
-                                           int64_t issuedAtUnixSeconds) const;
+                                           int64_t issuedAtUnixSeconds, std::string_view flow = {}) const;
 
  private:
   TokenCredentials credentials_;

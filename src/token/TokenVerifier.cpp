@@ -52,9 +52,11 @@ std::optional<std::string> stringField(const json& object, const char* key) {
 
 }  // namespace
 
-TokenVerifier::TokenVerifier(TokenCredentials credentials, const Clock& clock, Seconds leeway)
-    : credentials_(std::move(credentials)), clock_(clock), leeway_(leeway) {
+TokenVerifier::TokenVerifier(TokenCredentials credentials, const Clock& clock, Seconds leeway,
+                             Seconds maxLifetime)
+    : credentials_(std::move(credentials)), clock_(clock), leeway_(leeway), maxLifetime_(maxLifetime) {
   CHECK(leeway_ >= Seconds::zero());
+  CHECK(maxLifetime_ > Seconds::zero());
 }
 
 Result<AccessTokenClaims> TokenVerifier::verify(std::string_view token,
@@ -115,6 +117,11 @@ Result<AccessTokenClaims> TokenVerifier::verifyUnguarded(std::string_view token,
   if ((claims.notBefore && *claims.notBefore > now + leeway) || claims.issuedAt > now + leeway) {
     return Error::unauthorized("token_not_yet_valid", "The access token is not valid yet.");
   }
+  // exp >= now - leeway here, so exp - maxLifetime cannot overflow.
+  if (claims.expiresAt - maxLifetime_.count() > claims.issuedAt) {
+    return Error::unauthorized("token_lifetime",
+                               "The access token lives longer than this server allows; ask for a new one.");
+  }
 
   // 5. Issuer.
   auto issuer = stringField(*payload, "iss");
@@ -124,6 +131,7 @@ Result<AccessTokenClaims> TokenVerifier::verifyUnguarded(std::string_view token,
   claims.issuer = std::move(*issuer);
   claims.subject = stringField(*payload, "sub").value_or("");
   claims.jti = stringField(*payload, "jti").value_or("");
+  claims.flow = stringField(*payload, std::string(kFlowClaim).c_str()).value_or("");
 
   // 6. Grants.
   const auto grants = payload->find("grants");

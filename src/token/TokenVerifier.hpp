@@ -26,13 +26,16 @@ struct AccessTokenClaims {
   int64_t issuedAt = 0;              // iat, Unix seconds
   int64_t expiresAt = 0;             // exp, Unix seconds
   std::optional<int64_t> notBefore;  // nbf, Unix seconds, if present
+  std::string flow;                  // the kFlowClaim claim ("" if absent or not a string)
 };
 
 // Immutable after construction; safe to share between threads (as long as the Clock is).
 class TokenVerifier {
  public:
-  // `clock` must outlive the verifier. `leeway` must not be negative.
-  TokenVerifier(TokenCredentials credentials, const Clock& clock, Seconds leeway = kTokenLeeway);
+  // `clock` must outlive the verifier. `leeway` must not be negative. `maxLifetime`: the longest exp - iat
+  // accepted (a longer-lived token is refused even while it is valid).
+  TokenVerifier(TokenCredentials credentials, const Clock& clock, Seconds leeway = kTokenLeeway,
+                Seconds maxLifetime = kMaxTokenTtl);
 
   // The claims of `token`, or Error::unauthorized with the first failing check, in this order:
   //   "token_malformed"      longer than kMaxTokenBytes, not three base64url parts, header or payload not a
@@ -41,6 +44,7 @@ class TokenVerifier {
   //   "token_signature"      the HMAC-SHA256 with our API key secret does not match (constant-time compare)
   //   "token_expired"        exp < now - leeway
   //   "token_not_yet_valid"  nbf (if present) > now + leeway, or iat > now + leeway
+  //   "token_lifetime"       exp - iat > maxLifetime
   //   "token_issuer"         iss is not our API key SID
   //   "token_grant"          grants.identity or grants.video.room missing, empty or not a string
   //   "token_room"           expectedRoom is given and differs from grants.video.room
@@ -55,6 +59,7 @@ class TokenVerifier {
   TokenCredentials credentials_;
   const Clock& clock_;
   Seconds leeway_;
+  Seconds maxLifetime_;
 };
 
 }  // namespace roomgate::token

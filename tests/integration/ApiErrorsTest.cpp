@@ -153,7 +153,7 @@ TEST(ApiLimits, SixthSendToOneNumberInTenMinutesIs429WithRetryAfter) {
 
 TEST(ApiLimits, DeliveryUnavailableIs503AndSpendsNothing) {
   // Outside --dev with no SMS provider configured, nothing can carry the code.
-  ServerProcess server({.dev = false, .env = {{"SECRET_KEY", std::string(64, 'k')}}});
+  ServerProcess server({.dev = false, .env = {{"SECRET_KEY", testing::kTestSecretKey}}});
   ASSERT_EQ(
       server.cli({"participants", "add", "mabel", "--phone", "+18005554321", "--room", "My Room"}).exitCode,
       0);

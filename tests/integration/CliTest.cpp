@@ -85,7 +85,12 @@ TEST_F(Cli, TokenCommandMintsTheSameTokenAsTheLibrary) {
 TEST_F(Cli, ServeRefusesAWeakSecretOutsideDevAndSaysHowToMakeOne) {
   for (const std::map<std::string, std::string>& env : {std::map<std::string, std::string>{},
                                                         {{"SECRET_KEY", "super-secret"}},
-                                                        {{"SECRET_KEY", "too-short"}}}) {
+                                                        {{"SECRET_KEY", "too-short"}},
+                                                        {{"SECRET_KEY", std::string(32, 'a')}},
+                                                        {{"SECRET_KEY", "0123456789abcdef0123456789abcdef"}},
+                                                        {{"SECRET_KEY",
+                                                          "6c1f0e5d2b7a48c39e0d1f2a3b4c5d6e7f8091a2b3c4d5e6f7"
+                                                          "08192a3b4c5d6e"}}}) {
     auto r = run({"serve", "--listen", "127.0.0.1:0"}, env);
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("SECRET_KEY"), std::string::npos) << r.err;
@@ -133,7 +138,8 @@ TEST(ServeConfig, TheTutorialsDotEnvIsAcceptedInDevAndItsApiKeySignsTokens) {
 }
 
 TEST(ServeConfig, OutsideDevAStrongSecretFromDotEnvStartsTheServerWithoutTheOutbox) {
-  testing::ServerProcess server({.dev = false, .dotenv = "SECRET_KEY=" + std::string(64, 'a') + "\n"});
+  testing::ServerProcess server(
+      {.dev = false, .dotenv = std::string("SECRET_KEY=") + testing::kTestSecretKey + "\n"});
   testing::HttpClient http(server.baseUrl());
   EXPECT_EQ(http.get("/healthz").status, 200);
   EXPECT_EQ(http.get("/dev/outbox").status, 404);

@@ -78,6 +78,11 @@ class FakeTime {
   std::string file_;
 };
 
+// A SECRET_KEY that checkSecretKey accepts, for the servers tests start outside --dev. Public: never
+// use it for a real server.
+inline constexpr const char* kTestSecretKey =
+    "c6bed18c3e4d2e30dceb30f962d58c94b7611449e628c64215b71b874a7f425a";
+
 struct ServerOptions {
   bool dev = true;
   std::map<std::string, std::string> env{};  // extra environment (SECRET_KEY, TWILIO_*, ...)

@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
-export const SECRET_KEY = 'contract-test-secret-0123456789abcdef0123456789';
+export const SECRET_KEY = '3f9a1c5e7b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d';
 
 /** A client that keeps the session cookie between /login and /verify, as a browser does. */
 export function guestClient(baseUrl) {

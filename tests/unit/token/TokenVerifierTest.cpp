@@ -274,3 +274,32 @@ TEST_F(TokenVerifierTest, ChecksInTheDocumentedOrder) {
 
 }  // namespace
 }  // namespace roomgate::token
+
+namespace roomgate::token {
+namespace {
+
+// A ten-year token signed with the right key is still refused: nothing a server mints lives that long.
+TEST_F(TokenVerifierTest, RefusesTokensThatLiveLongerThanTheMaximum) {
+  auto tenYears = [](int64_t iat) {
+    return R"({"jti":"x","grants":{"identity":"mallory","video":{"room":"room"}},"iat":)" +
+           std::to_string(iat) + R"(,"exp":)" + std::to_string(iat + 10LL * 365 * 86400) +
+           R"(,"iss":"SKbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","sub":"AC"})";
+  };
+  EXPECT_EQ(codeOf(craft(kHs256Header, tenYears(kNow))), "token_lifetime");
+  EXPECT_EQ(codeOf(mintAt("mabel", "room", kMaxTokenTtl, kNow)), "ok");  // 24 h: the default maximum
+
+  const TokenVerifier hourAtMost(kCredentials, clock_, kTokenLeeway, std::chrono::hours(1));
+  EXPECT_TRUE(hourAtMost.verify(mintAt("mabel", "room", std::chrono::hours(1), kNow)).ok());
+  EXPECT_EQ(hourAtMost.verify(mintAt("mabel", "room", std::chrono::hours(1) + seconds(1), kNow)).error().code,
+            "token_lifetime");
+}
+
+TEST_F(TokenVerifierTest, ReadsTheFlowClaimOfPasscodeTokensOnly) {
+  auto passcode = minter_.mint("mabel", "room", seconds(60), kPasscodeFlow);
+  ASSERT_TRUE(passcode.ok());
+  EXPECT_EQ(verifier_.verify(*passcode)->flow, "passcode");
+  EXPECT_EQ(verifier_.verify(mintAt("mabel", "room", seconds(60), kNow))->flow, "");
+}
+
+}  // namespace
+}  // namespace roomgate::token
