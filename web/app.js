@@ -70,15 +70,18 @@ function parseRetryAfter(value) {
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
-async function postJson(path, body) {
+// POST `body` as JSON (or GET, without a body); the answer's JSON, or an ApiError.
+async function requestJson(path, body) {
   let response;
   try {
-    response = await fetch(path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(body),
-      credentials: 'same-origin',
-    });
+    response = await fetch(path, body === undefined
+      ? { headers: { Accept: 'application/json' }, credentials: 'same-origin' }
+      : {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body),
+        credentials: 'same-origin',
+      });
   } catch {
     throw new ApiError(0, 'network', 'We could not reach the server. Check your connection and try again.');
   }
@@ -228,17 +231,43 @@ async function submitName(event) {
   }
   await whileBusy(ui.nameForm, async () => {
     try {
-      const answer = await postJson('/login', { username: name });
+      const answer = await requestJson('/login', { username: name });
       state.name = name;
       clearError();
       setStatus(sentMessage(answer));
       ui.codeInput.value = '';
       showStep('code');
+      watchDelivery();
       return ui.codeInput;
     } catch (error) {
       return showApiError(error, ui.nameInput);
     }
   });
+}
+
+// /login answers once the code is queued; whether the text or e-mail really went out is asked later
+// (GET /login/status says "pending" for the first seconds whoever asks). A failure sends the guest back
+// to the name step with the reason.
+const DELIVERY_FIRST_CHECK_MS = 3500;
+const DELIVERY_RECHECK_MS = 2000;
+const DELIVERY_CHECKS = 8;
+let deliveryWatch = 0;
+
+function watchDelivery() {
+  const watch = ++deliveryWatch;
+  const check = async (left) => {
+    if (watch !== deliveryWatch || document.body.dataset.step !== 'code') return;
+    try {
+      const status = await requestJson('/login/status');
+      if (status.delivery === 'pending' && left > 1) setTimeout(() => check(left - 1), DELIVERY_RECHECK_MS);
+    } catch (error) {
+      if (watch !== deliveryWatch || document.body.dataset.step !== 'code') return;
+      if (error.code === 'no_session' || error.code === 'network') return;  // /verify will say so
+      goToNameStep();
+      showApiError(error, ui.nameInput);
+    }
+  };
+  setTimeout(() => check(DELIVERY_CHECKS), DELIVERY_FIRST_CHECK_MS);
 }
 
 async function submitCode(event) {
@@ -252,7 +281,7 @@ async function submitCode(event) {
   let verified = false;
   await whileBusy(ui.codeForm, async () => {
     try {
-      const answer = await postJson('/verify', { code });
+      const answer = await requestJson('/verify', { code });
       clearError();
       setStatus('');
       showCall(joinFromAnswer(answer));

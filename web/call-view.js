@@ -5,7 +5,7 @@ const byId = (id) => document.getElementById(id);
 
 const CHANNEL_NAMES = { sms: 'SMS', call: 'phone call', voice: 'phone call', email: 'e-mail', whatsapp: 'WhatsApp' };
 
-// "✓ SMS to ••21", "✓ e-mail to m•••@example.com": how the participant proved who they are.
+// "✓ SMS to ••21", "✓ e-mail to m•••@e•••.com": how the participant proved who they are.
 export function verifiedText(verified) {
   if (!verified?.channel) return '';
   const how = CHANNEL_NAMES[verified.channel] ?? verified.channel;

@@ -105,13 +105,55 @@ JoinFlow::JoinFlow(directory::Directory& directory, verify::Verifier& verifier,
       options_(std::move(options)),
       twilioVerify_(twilioVerify) {}
 
-JoinFlow::Decoy JoinFlow::decoyFor(std::string_view identity) const {
+namespace {
+
+// The last labels decoy e-mail masks end with, weighted roughly as addresses are.
+constexpr std::string_view kDecoyTlds[] = {".com", ".com", ".com", ".com", ".com",
+                                           ".org", ".net", ".edu", ".de",  ".uk"};
+
+}  // namespace
+
+std::string JoinFlow::decoyDestination(std::string_view identity, std::string_view channel) const {
   // Keyed on the lower-cased name: stable across tries and spellings, unguessable without the secret.
   const Digest d = hmacSha256(decoyKey_, asciiLower(identity));
-  const auto digit = [&](std::size_t i) {
-    return static_cast<char>('0' + std::to_integer<unsigned>(d[i]) % 10);
-  };
-  return {"unknown:" + toHex(std::span(d).first(12)), std::string("********") + digit(30) + digit(31)};
+  return (channel == "email" ? "unknown-email:" : "unknown:") + toHex(std::span(d).first(12));
+}
+
+JoinFlow::Contact JoinFlow::decoyContact(std::string_view identity) {
+  const int64_t now = unixSeconds(clock_.now());
+  if (!mixReadAt_ || now - *mixReadAt_ >= kContactMixRefresh.count()) {
+    mix_ = directory_.contactMix();
+    mixReadAt_ = now;
+  }
+  const Digest d = hmacSha256(decoyKey_, "contact:" + asciiLower(identity));
+  const auto byte = [&](std::size_t i) { return std::to_integer<unsigned>(d[i]); };
+  // Which kind of guest this name pretends to be, in the proportions of the list.
+  const int64_t total = mix_.phoneOnly + mix_.emailOnly + mix_.both;
+  const int64_t pick =
+      total == 0 ? 0
+                 : static_cast<int64_t>((uint64_t{byte(0)} << 24 | byte(1) << 16 | byte(2) << 8 | byte(3)) %
+                                        static_cast<uint64_t>(total));
+  const bool phone = pick < mix_.phoneOnly || pick >= mix_.phoneOnly + mix_.emailOnly;
+  const bool email = pick >= mix_.phoneOnly;
+  Contact c;
+  if (phone) {
+    c.phone = decoyDestination(identity, "sms");
+    c.maskedPhone = std::string(directory::kMaskedPhoneStars, '*') + static_cast<char>('0' + byte(4) % 10) +
+                    static_cast<char>('0' + byte(5) % 10);
+  }
+  if (email) {
+    c.email = decoyDestination(identity, "email");
+    const std::string shaped = std::string(1, static_cast<char>('a' + byte(6) % 26)) + "@" +
+                               static_cast<char>('a' + byte(7) % 26) + "x" +
+                               std::string(kDecoyTlds[byte(8) % std::size(kDecoyTlds)]);
+    c.maskedEmail = directory::maskEmail(shaped);
+  }
+  return c;
+}
+
+std::string JoinFlow::localSid() {
+  const Digest d = hmacSha256(decoyKey_, "local-sid:" + std::to_string(++localSids_));
+  return "VE" + toHex(std::span(d).first(16));
 }
 
 LoginReply JoinFlow::login(const LoginRequest& request) {
@@ -127,30 +169,30 @@ LoginReply JoinFlow::login(const LoginRequest& request) {
   }
 
   const auto guest = directory_.find(*identity);
-  std::string channel = "sms", destination, masked;
-  std::string roomForMessage;
-  if (guest) {
-    const bool wantsEmail = request.channel ? *request.channel == "email" : !guest->phone.has_value();
-    channel = wantsEmail ? "email" : "sms";
-    const auto& onFile = wantsEmail ? guest->email : guest->phone;
-    if (!onFile)
-      return LoginReply::ready(Error::badRequest(
-          "channel_unavailable",
-          wantsEmail ? "No e-mail address is on file for you; ask for the code by text message."
-                     : "No phone number is on file for you; ask for the code by e-mail."));
-    destination = *onFile;
-    masked = wantsEmail ? directory::maskEmail(destination) : directory::maskPhone(destination);
-    roomForMessage = room ? *room : guest->rooms.empty() ? std::string("your call") : guest->rooms.front();
-    if (options_.revealUnknown && room && !guest->invitedTo(*room))
-      return LoginReply::ready(Error::forbidden("room_not_allowed", "You are not invited to " + *room + "."));
-  } else {
-    if (options_.revealUnknown)
-      return LoginReply::ready(Error::unauthorized(
-          "unknown_user", *identity + " is not on the guest list. Check the spelling or ask the host."));
-    const Decoy decoy = decoyFor(*identity);
-    destination = decoy.destination;
-    masked = decoy.masked;
-  }
+  if (!guest && options_.revealUnknown)
+    return LoginReply::ready(Error::unauthorized(
+        "unknown_user", *identity + " is not on the guest list. Check the spelling or ask the host."));
+  if (guest && options_.revealUnknown && room && !guest->invitedTo(*room))
+    return LoginReply::ready(Error::forbidden("room_not_allowed", "You are not invited to " + *room + "."));
+
+  // From here on a guest and a decoy take the same steps.
+  const Contact contact =
+      guest ? Contact{guest->phone, guest->email, guest->phone ? directory::maskPhone(*guest->phone) : "",
+                      guest->email ? directory::maskEmail(*guest->email) : ""}
+            : decoyContact(*identity);
+  const bool wantsEmail = request.channel ? *request.channel == "email" : !contact.phone.has_value();
+  const std::string channel = wantsEmail ? "email" : "sms";
+  const auto& onFile = wantsEmail ? contact.email : contact.phone;
+  if (!onFile)
+    return LoginReply::ready(Error::badRequest(
+        "channel_unavailable", wantsEmail
+                                   ? "No e-mail address is on file for you; ask for the code by text message."
+                                   : "No phone number is on file for you; ask for the code by e-mail."));
+  const std::string destination = *onFile;
+  const std::string masked = wantsEmail ? contact.maskedEmail : contact.maskedPhone;
+  const std::string roomForMessage = room                             ? *room
+                                     : guest && !guest->rooms.empty() ? guest->rooms.front()
+                                                                      : std::string("your call");
 
   if (!delivery_.canDeliver(channel)) {
     counters_.countSend(channel, SendOutcome::kUnavailable);
@@ -159,15 +201,12 @@ LoginReply JoinFlow::login(const LoginRequest& request) {
 
   if (twilioVerify_) {
     // Twilio keeps the verification; the session only says who asked, for where, by which channel.
+    const std::string sid = localSid();
     LoginAnswer answer{channel, masked,
-                       LoginSession{*identity, room, "", channel,
+                       LoginSession{*identity, room, sid, channel,
                                     unixSeconds(clock_.now()) + verify::kCodeLifetime.count()}};
-    if (!guest) {
-      counters_.countSend(channel, SendOutcome::kDecoy);
-      return LoginReply::ready(std::move(answer));
-    }
-    delivery::Message m{"", channel, destination, masked, "", "", ""};
-    return afterSend(std::move(m), std::move(answer), {});
+    delivery::Message m{sid, channel, destination, masked, "", "", ""};
+    return send(std::move(m), std::move(answer), guest.has_value(), {});
   }
 
   auto started = verifier_.start(destination, channel);
@@ -177,10 +216,6 @@ LoginReply JoinFlow::login(const LoginRequest& request) {
   }
   LoginAnswer answer{channel, masked,
                      LoginSession{*identity, room, started->sid, channel, started->expiresAt}};
-  if (!guest) {
-    counters_.countSend(channel, SendOutcome::kDecoy);
-    return LoginReply::ready(std::move(answer));
-  }
   delivery::Message m{started->sid,
                       channel,
                       destination,
@@ -189,34 +224,71 @@ LoginReply JoinFlow::login(const LoginRequest& request) {
                       channel == "sms" ? smsBody(roomForMessage, started->code, options_.otpHost)
                                        : messageBody(roomForMessage, started->code),
                       started->code};
-  if (!delivery_.isRemote(channel)) {
-    // The console: nothing to wait for, and no thread hop on the request path.
-    const bool queued = delivery_.enqueue(std::move(m));
-    counters_.countSend(channel, queued ? SendOutcome::kSent : SendOutcome::kFailed);
-    if (!queued) return LoginReply::ready(unavailable(channel));
-    return LoginReply::ready(std::move(answer));
-  }
-  return afterSend(std::move(m), std::move(answer),
-                   [this, destination, started = std::move(started.value())] {
-                     verifier_.sendFailed(destination, started);
-                   });
+  return send(std::move(m), std::move(answer), guest.has_value(),
+              [this, destination, started = std::move(started.value())] {
+                verifier_.sendFailed(destination, started);
+              });
 }
 
-LoginReply JoinFlow::afterSend(delivery::Message m, LoginAnswer answer, std::function<void()> onFailure) {
-  return LoginReply::deferred(
-      [this, m = std::move(m), answer = std::move(answer),
-       onFailure = std::move(onFailure)](Completion<Result<LoginAnswer>> done) mutable {
-        const std::string channel = m.channel;
-        auto finish = [this, answer, onFailure, channel, done](const Status& sent) {
-          counters_.countSend(channel, sent.ok() ? SendOutcome::kSent : sendOutcomeOf(sent.error()));
-          done(guarded<LoginAnswer>([&]() -> Result<LoginAnswer> {
-            if (sent.ok()) return answer;
-            if (onFailure) onFailure();
-            return forGuest(sent.error(), channel);
-          }));
-        };
-        if (!delivery_.enqueue(std::move(m), finish)) finish(Status(unavailable(channel)));
-      });
+LoginReply JoinFlow::send(delivery::Message m, LoginAnswer answer, bool real,
+                          std::function<void()> onFailure) {
+  const std::string sid = answer.session.verificationSid;
+  const std::string channel = m.channel;
+  track(sid);  // before queueing: the outcome may come back at once
+  bool queued = false;
+  if (real) {
+    queued = delivery_.enqueue(std::move(m), [this, sid, channel, onFailure](const Status& sent) {
+      counters_.countSend(channel, sent.ok() ? SendOutcome::kSent : sendOutcomeOf(sent.error()));
+      if (!sent.ok() && onFailure) {
+        try {
+          onFailure();
+        } catch (const std::exception& e) {
+          spdlog::error("undoing a refused send failed: {}", e.what());
+        }
+      }
+      settle(sid, sent.ok() ? Status(Ok{}) : Status(forGuest(sent.error(), channel)));
+    });
+  } else {
+    // A decoy's message goes as far as a worker, which drops it: the request path does a guest's work.
+    queued = delivery_.submit([this, sid, m = std::move(m)]() -> std::function<void()> {
+      return [this, sid] { settle(sid, Ok{}); };
+    });
+  }
+  if (!queued) {
+    counters_.countSend(channel, real ? SendOutcome::kFailed : SendOutcome::kDecoy);
+    settle(sid, unavailable(channel));
+    return LoginReply::ready(unavailable(channel));
+  }
+  if (!real) counters_.countSend(channel, SendOutcome::kDecoy);
+  return LoginReply::ready(std::move(answer));
+}
+
+void JoinFlow::track(const std::string& sid) {
+  const int64_t now = unixSeconds(clock_.now());
+  deliveries_[sid] = Tracked{now, std::nullopt};
+  deliveryOrder_.emplace_back(sid, now);
+  while (!deliveryOrder_.empty() && (deliveryOrder_.size() > kMaxTrackedDeliveries ||
+                                     deliveryOrder_.front().second < now - verify::kCodeLifetime.count())) {
+    const auto& [oldSid, at] = deliveryOrder_.front();
+    // A resend tracks the sid again, later: only the newest entry of a sid may erase it.
+    if (auto it = deliveries_.find(oldSid); it != deliveries_.end() && it->second.startedAt == at)
+      deliveries_.erase(it);
+    deliveryOrder_.pop_front();
+  }
+}
+
+void JoinFlow::settle(const std::string& sid, Status outcome) {
+  if (auto it = deliveries_.find(sid); it != deliveries_.end()) it->second.outcome = std::move(outcome);
+}
+
+Result<DeliveryState> JoinFlow::deliveryStatus(const LoginSession& session) const {
+  const auto it = deliveries_.find(session.verificationSid);
+  if (it == deliveries_.end()) return DeliveryState::kSent;  // forgotten, or older than this process
+  const Tracked& t = it->second;
+  if (unixSeconds(clock_.now()) < t.startedAt + kDeliveryQuietPeriod.count() || !t.outcome)
+    return DeliveryState::kPending;
+  if (!t.outcome->ok()) return t.outcome->error();
+  return DeliveryState::kSent;
 }
 
 VerifyReply JoinFlow::verify(const LoginSession& session, std::string_view code) {
@@ -245,7 +317,7 @@ VerifyReply JoinFlow::verify(const LoginSession& session, std::string_view code)
     case verify::CheckOutcome::kTooManyChecks: {
       const std::string destination =
           guest ? (session.channel == "email" ? guest->email : guest->phone).value_or("")
-                : decoyFor(session.identity).destination;
+                : decoyDestination(session.identity, session.channel);
       return VerifyReply::ready(tooManyChecks(verifier_.secondsUntilSendAllowed(destination)));
     }
     case verify::CheckOutcome::kNotFound:

@@ -3,15 +3,21 @@
 //   login(): Directory.find -> Verifier.start -> DeliveryQueue.enqueue, answering with a masked destination.
 //   verify(): Verifier.check -> Directory.find (room grant) -> TokenMinter.mint.
 // With Twilio Verify (a TwilioClient given), Twilio starts and checks the verification instead.
-// Answers are ready at once unless a provider must be asked (a remote channel, Twilio Verify): then the
-// reply is deferred; its `later` (called by the server once the turn's state is committed) queues the
-// provider call on the delivery workers, and `done` runs on the I/O thread with the provider's verdict.
-// Names not on the guest list take the same path against a decoy destination, so status, body shape,
-// rate limits and database work are those of a guest (unless revealUnknown), and nothing is sent.
+// login() answers once the message is queued, never after a provider's verdict, so a guest's answer
+// takes no longer than a stranger's; the page learns of a failed delivery from deliveryStatus() (GET
+// /login/status), which answers alike for both until kDeliveryQuietPeriod has passed. verify() with
+// Twilio Verify is deferred: its `later` (called by the server once the turn's state is committed)
+// queues the provider call on the delivery workers, and `done` runs on the I/O thread with the verdict.
+// Names not on the guest list take the same path against a decoy (docs/SECURITY.md, "Enumeration"): a
+// contact drawn from the list's own mix of phone-only, e-mail-only and both (stable per name, keyed by
+// the secret), so channel choice, status, body shape, cookie, rate limits and database work are those of
+// a guest (unless revealUnknown); the decoy's message is built and queued, and a worker drops it.
 // Knows no HTTP: the http part parses JSON and cookies and turns Errors into responses.
 // Thread: the server's I/O thread only (including the completions of deferred replies).
+#include <deque>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "app/LoginSession.hpp"
 #include "app/VerificationCounters.hpp"
@@ -34,7 +40,7 @@ struct LoginRequest {
 
 struct LoginAnswer {
   std::string channel;            // "sms" or "email"
-  std::string maskedDestination;  // "********21" or "m•••@example.com"
+  std::string maskedDestination;  // "********21" or "m•••@e•••.com"
   LoginSession session;
 };
 
@@ -52,6 +58,17 @@ struct JoinFlowOptions {
   std::string otpHost;
 };
 
+// How a code's delivery is going, as GET /login/status tells the page (a failure is an Error).
+enum class DeliveryState { kPending, kSent };
+// Until this long after a send, deliveryStatus() says kPending for guests and strangers alike: a
+// provider's verdict, which only a guest's send waits for, must not show sooner than a decoy's.
+inline constexpr Seconds kDeliveryQuietPeriod{3};
+// The most deliveries deliveryStatus() remembers (the oldest are forgotten first, and any older than a
+// code's lifetime); a forgotten one reads as kSent.
+inline constexpr std::size_t kMaxTrackedDeliveries = 8192;
+// How often the guest list's contact mix (Directory::contactMix) is read again for decoys.
+inline constexpr Seconds kContactMixRefresh{60};
+
 using LoginReply = Eventually<Result<LoginAnswer>>;
 using VerifyReply = Eventually<Result<Joined>>;
 
@@ -64,21 +81,35 @@ class JoinFlow {
            const token::TokenMinter& minter, const Clock& clock, std::string_view secret,
            JoinFlowOptions options, const twilio::TwilioClient* twilioVerify = nullptr);
 
+  // Always ready (a deferred reply is never needed): see the top of this file.
   [[nodiscard]] LoginReply login(const LoginRequest& request);
+  // How the delivery that `session`'s login queued is going.
+  [[nodiscard]] Result<DeliveryState> deliveryStatus(const LoginSession& session) const;
   // `code` as the guest typed it; spaces and dashes are ignored.
   [[nodiscard]] VerifyReply verify(const LoginSession& session, std::string_view code);
   // How sends and checks ended so far (for /metrics), each counted where its outcome is decided.
   [[nodiscard]] const VerificationCounters& counters() const { return counters_; }
 
  private:
-  struct Decoy {
-    std::string destination;
-    std::string masked;
+  // Where a guest (or a decoy) can be reached, and how each destination is shown.
+  struct Contact {
+    std::optional<std::string> phone, email;
+    std::string maskedPhone, maskedEmail;
   };
-  [[nodiscard]] Decoy decoyFor(std::string_view identity) const;
-  // Waits for the provider to accept `m`; on refusal `onFailure` runs first (it undoes local state).
-  [[nodiscard]] LoginReply afterSend(delivery::Message m, LoginAnswer answer,
-                                     std::function<void()> onFailure);
+  // The decoy destination for `identity` on `channel`: stable, unguessable without the secret, never a
+  // real address.
+  [[nodiscard]] std::string decoyDestination(std::string_view identity, std::string_view channel) const;
+  // A decoy contact for `identity`, drawn from the list's contact mix.
+  [[nodiscard]] Contact decoyContact(std::string_view identity);
+  // Queues `m` (a guest's, if `real`; else a decoy's, which a worker drops) and answers at once. A real
+  // send's outcome is kept for deliveryStatus(); on refusal `onFailure` runs first (it undoes local
+  // state).
+  [[nodiscard]] LoginReply send(delivery::Message m, LoginAnswer answer, bool real,
+                                std::function<void()> onFailure);
+  // A session id for a login that has no verification of ours (Twilio Verify keeps it).
+  [[nodiscard]] std::string localSid();
+  void track(const std::string& sid);
+  void settle(const std::string& sid, Status outcome);
   [[nodiscard]] VerifyReply checkWithTwilio(const LoginSession& session, std::string digits);
   [[nodiscard]] Result<Joined> finishTwilioCheck(const LoginSession& session,
                                                  const Result<verify::CheckOutcome>& checked);
@@ -97,6 +128,15 @@ class JoinFlow {
   JoinFlowOptions options_;
   const twilio::TwilioClient* twilioVerify_;
   VerificationCounters counters_;
+  directory::Directory::ContactMix mix_;
+  std::optional<int64_t> mixReadAt_;  // unix seconds; none before the first read
+  uint64_t localSids_ = 0;
+  struct Tracked {
+    int64_t startedAt = 0;          // unix seconds
+    std::optional<Status> outcome;  // none while the channel has not answered
+  };
+  std::unordered_map<std::string, Tracked> deliveries_;
+  std::deque<std::pair<std::string, int64_t>> deliveryOrder_;  // (sid, startedAt), oldest first
 };
 
 }  // namespace roomgate::app

@@ -196,4 +196,12 @@ bool Directory::empty() {
   return st.integer(0) == 0;
 }
 
+Directory::ContactMix Directory::contactMix() {
+  auto st = db_.prepare(
+      "SELECT COALESCE(SUM(email IS NULL), 0), COALESCE(SUM(phone IS NULL), 0),"
+      " COALESCE(SUM(phone IS NOT NULL AND email IS NOT NULL), 0) FROM participants");
+  st.step();
+  return {st.integer(0), st.integer(1), st.integer(2)};
+}
+
 }  // namespace roomgate::directory

@@ -56,6 +56,14 @@ class Directory {
   // True if the guest list has nobody on it.
   [[nodiscard]] bool empty();
 
+  // How many guests have a phone only, an e-mail address only, or both: the mix that decoys for names
+  // not on the list follow (app::JoinFlow). One query over the list.
+  struct ContactMix {
+    int64_t phoneOnly = 0, emailOnly = 0, both = 0;
+    bool operator==(const ContactMix&) const = default;
+  };
+  [[nodiscard]] ContactMix contactMix();
+
  private:
   // Inserts an already normalised guest; the caller holds the transaction.
   Result<Guest> insert(const Guest& guest);

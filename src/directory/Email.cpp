@@ -44,13 +44,18 @@ Result<std::string> normalizeEmail(std::string_view input) {
 std::string maskEmail(std::string_view email) {
   const std::size_t at = email.rfind('@');
   if (at == std::string_view::npos) return std::string(kBullets);
-  std::size_t first = 0;
-  if (at > 0) {
-    // One whole UTF-8 character: the lead byte and its continuation bytes.
-    first = 1;
-    while (first < at && (static_cast<unsigned char>(email[first]) & 0xC0) == 0x80) ++first;
-  }
-  return std::string(email.substr(0, first)) + std::string(kBullets) + std::string(email.substr(at));
+  // The first whole UTF-8 character of `part`: the lead byte and its continuation bytes.
+  const auto initial = [](std::string_view part) {
+    if (part.empty()) return part;
+    std::size_t n = 1;
+    while (n < part.size() && (static_cast<unsigned char>(part[n]) & 0xC0) == 0x80) ++n;
+    return part.substr(0, n);
+  };
+  const std::string_view domain = email.substr(at + 1);
+  const std::size_t dot = domain.rfind('.');
+  return std::string(initial(email.substr(0, at))) + std::string(kBullets) + "@" +
+         std::string(initial(domain)) + std::string(kBullets) +
+         std::string(dot == std::string_view::npos ? "" : domain.substr(dot));
 }
 
 }  // namespace roomgate::directory

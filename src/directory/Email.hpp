@@ -19,8 +19,10 @@ inline constexpr std::size_t kMaxEmailBytes = 254;
 // Error: badRequest "invalid_email", naming the input.
 [[nodiscard]] Result<std::string> normalizeEmail(std::string_view input);
 
-// `email` for display: the first character (code point) of the local part, "•••" (U+2022 x3), '@' and
-// the domain: "mabel@example.com" -> "m•••@example.com". Without an '@' the result is "•••".
+// `email` for display: the first character (code point) of the local part, "•••" (U+2022 x3), '@', the
+// first character of the domain, "•••" and the domain's last label: "mabel@example.com" ->
+// "m•••@e•••.com". The domain is hidden too, so the mask does not say which organisation is invited (and
+// a decoy's mask can look the same). Without an '@' the result is "•••".
 [[nodiscard]] std::string maskEmail(std::string_view email);
 
 }  // namespace roomgate::directory

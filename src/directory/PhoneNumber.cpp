@@ -35,8 +35,8 @@ Result<std::string> normalizePhone(std::string_view input, std::string_view defa
 }
 
 std::string maskPhone(std::string_view e164) {
-  if (e164.size() < 4) return std::string(e164.size(), '*');
-  return std::string(e164.size() - 4, '*') + std::string(e164.substr(e164.size() - 2));
+  if (e164.size() < 4) return std::string(kMaskedPhoneStars, '*');
+  return std::string(kMaskedPhoneStars, '*') + std::string(e164.substr(e164.size() - 2));
 }
 
 }  // namespace roomgate::directory

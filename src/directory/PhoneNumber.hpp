@@ -17,10 +17,11 @@ namespace roomgate::directory {
 [[nodiscard]] Result<std::string> normalizePhone(std::string_view input,
                                                  std::string_view defaultRegion = "US");
 
-// `e164` for display without revealing it: every character but the last two becomes '*', and two fewer
-// stars are written than the characters they hide (the "+1" country prefix of a NANP number adds no
-// information), i.e. (size - 4) stars then the last two characters: "+18005554321" -> "********21".
-// Input shorter than 4 characters (never E.164) comes back as stars only, one per character.
+// `e164` for display without revealing it: kMaskedPhoneStars stars then the last two digits, whatever
+// the number's length ("+18005554321" -> "********21", "+442079460958" -> "********58"), so the mask
+// says nothing of the country or the length (a decoy's mask looks the same). Input shorter than 4
+// characters (never E.164) comes back as kMaskedPhoneStars stars alone.
+inline constexpr std::size_t kMaskedPhoneStars = 8;
 [[nodiscard]] std::string maskPhone(std::string_view e164);
 
 }  // namespace roomgate::directory

@@ -164,6 +164,7 @@ Reply Api::route(const Request& request, const std::string& path) {
       return Reply::ready(std::move(r));
     }
     if (path == "/healthz") return Reply::ready(jsonResponse(200, {{"status", "ok"}}));
+    if (path == "/login/status") return Reply::ready(loginStatus(request));
     if (path == "/metrics" && metrics_) return Reply::ready(metrics(request));
     if (path == "/dev/outbox") {
       if (!options_.dev)
@@ -213,13 +214,8 @@ Reply Api::verify(const Request& request) {
     return Reply::ready(errorResponse(
         Error::badRequest("invalid_field", "\"code\" must be a string of digits, e.g. \"123456\".")));
 
-  const auto cookieHeader = request.header("cookie");
-  const auto value = cookieHeader ? SessionCookie::fromCookieHeader(*cookieHeader) : std::nullopt;
-  const auto session = value ? cookie_.open(*value, unixSeconds(clock_.now())) : std::nullopt;
-  if (!session)
-    return Reply::ready(errorResponse(Error::unauthorized(
-        "no_session",
-        "Your sign-in has expired or was not started. Enter your name again to get a new code.")));
+  const auto session = loginSession(request);
+  if (!session) return Reply::ready(errorResponse(session.error()));
 
   return flow_.verify(*session, code).map([this](Result<app::Joined> joined) {
     if (!joined) return errorResponse(joined.error());
@@ -277,6 +273,25 @@ Response Api::metrics(const Request& request) {
   r.headers = {{"Cache-Control", "no-store"}, {"X-Content-Type-Options", "nosniff"}};
   r.body = metrics_();
   return r;
+}
+
+Result<app::LoginSession> Api::loginSession(const Request& request) const {
+  const auto cookieHeader = request.header("cookie");
+  const auto value = cookieHeader ? SessionCookie::fromCookieHeader(*cookieHeader) : std::nullopt;
+  const auto session = value ? cookie_.open(*value, unixSeconds(clock_.now())) : std::nullopt;
+  if (!session)
+    return Error::unauthorized(
+        "no_session",
+        "Your sign-in has expired or was not started. Enter your name again to get a new code.");
+  return *session;
+}
+
+Response Api::loginStatus(const Request& request) {
+  const auto session = loginSession(request);
+  if (!session) return errorResponse(session.error());
+  const auto state = flow_.deliveryStatus(*session);
+  if (!state) return errorResponse(state.error());
+  return jsonResponse(200, {{"delivery", *state == app::DeliveryState::kSent ? "sent" : "pending"}});
 }
 
 Response Api::outbox(const Request& request) {

@@ -4,6 +4,8 @@
 //   GET  /            the web client (and its assets: /app.js, /style.css, ...)
 //   GET  /healthz     {"status":"ok"}
 //   POST /login       {"username", "room"?, "channel"?} -> {"phone"|"email", "channel", "to"} + cookie
+//   GET  /login/status  session cookie -> {"delivery": "pending"|"sent"}, or the delivery's failure as an
+//                     error (app::JoinFlow::deliveryStatus: alike for guests and strangers)
 //   POST /verify      {"code"} + session cookie -> {"token", "identity", "room", "video"} + pass cookie
 //   POST /echo/offer  {"sdp"} + pass cookie -> {"sdp"}: the echo test's answer (docs/SIGNALING.md)
 //   GET  /dev/outbox  the development outbox, newest first (only with --dev; 404 otherwise)
@@ -87,6 +89,9 @@ class Api {
   Reply login(const Request& request);
   Reply verify(const Request& request);
   Response outbox(const Request& request);
+  Response loginStatus(const Request& request);
+  // The signed login session of the request's cookie, or 401 no_session.
+  [[nodiscard]] Result<app::LoginSession> loginSession(const Request& request) const;
   Response echoOffer(const Request& request);
   Response metrics(const Request& request);
 

@@ -53,7 +53,7 @@ struct ParticipantInfo {
   std::string sid;
   std::string identity;
   std::string verifiedChannel;  // "sms", "email", or empty when unknown
-  std::string verifiedTo;       // masked: "••21", "m•••@example.com"
+  std::string verifiedTo;       // masked: "••21", "m•••@e•••.com"
   Tracks tracks;
 };
 

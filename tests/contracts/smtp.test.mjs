@@ -1,6 +1,6 @@
 // E-mail delivery (ROOMGATE_SMTP_URL) to a real SMTP server on loopback (aiosmtpd, started here): the
 // message arrives, parses, names the room and holds the code that admits; AUTH is used when configured;
-// a refused connection is a 503 the guest can retry.
+// a refused connection is a 503 (at /login/status) the guest can retry.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { startServer } from '../e2e/lib/server.mjs';
-import { guestClient, outboxRows, SECRET_KEY } from './lib/http.mjs';
+import { guestClient, loginAndDelivery, outboxRows, SECRET_KEY } from './lib/http.mjs';
 
 const SINK = fileURLToPath(new URL('./lib/smtp_sink.py', import.meta.url));
 // Debian's interpreter, where python3-aiosmtpd is installed (a pyenv or venv python3 may come first).
@@ -80,7 +80,7 @@ test('the code arrives by e-mail, names the room, and admits', async () => {
     const post = guestClient(server.baseUrl);
     const login = await post('/login', { username: 'ema' });
     assert.equal(login.status, 200, JSON.stringify(login.json));
-    assert.deepEqual(login.json, { channel: 'email', email: 'e•••@example.com', to: 'e•••@example.com' });
+    assert.deepEqual(login.json, { channel: 'email', email: 'e•••@e•••.com', to: 'e•••@e•••.com' });
     const mail = await sink.next();
     assert.equal(mail.mail_from, FROM);
     assert.deepEqual(mail.rcpt_tos, [EMA]);
@@ -122,7 +122,7 @@ test('a refused connection is a 503, recorded as failed, and the guest can retry
   let sink = null;
   try {
     const post = guestClient(server.baseUrl);
-    const refused = await post('/login', { username: 'ema' });
+    const refused = await loginAndDelivery(post, { username: 'ema' });
     assert.equal(refused.status, 503);
     assert.equal(refused.json.error.code, 'delivery_unavailable');
     assert.match(refused.json.error.message, /cannot send e-mail right now/);

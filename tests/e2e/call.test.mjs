@@ -331,7 +331,7 @@ test('a room that is full says so on the page, and "Join again" works once someo
   await cat.page.waitForFunction(() => window.roomgate.sid() != null, null, { timeout: WAIT_MS });
   assert.equal(await textMatching(alertRegion(cat.page), /^$/), '', 'the message goes away');
   assert.equal(await textMatching(countLine(cat.page), /online/), '2 participants online.');
-  assert.equal(await tileOf(cat.page, 'cat').locator('.tile-verified').textContent(), '✓ e-mail to c•••@example.com');
+  assert.equal(await tileOf(cat.page, 'cat').locator('.tile-verified').textContent(), '✓ e-mail to c•••@e•••.com');
   await assertMediaFlows(cat, ['ann']);
   await assertMediaFlows(ann, ['cat']);
 

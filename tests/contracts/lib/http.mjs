@@ -4,16 +4,19 @@ import { promisify } from 'node:util';
 
 export const SECRET_KEY = '3f9a1c5e7b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d';
 
-/** A client that keeps the session cookie between /login and /verify, as a browser does. */
+/** A client that keeps the session cookie between /login and /verify, as a browser does. Without a
+ * body it GETs. */
 export function guestClient(baseUrl) {
   let cookie = '';
   return async (pathname, body) => {
     const started = Date.now();
-    const response = await fetch(`${baseUrl}${pathname}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
-      body: JSON.stringify(body),
-    });
+    const response = await fetch(`${baseUrl}${pathname}`, body === undefined
+      ? { headers: cookie ? { Cookie: cookie } : {} }
+      : {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
+        body: JSON.stringify(body),
+      });
     const set = response.headers.getSetCookie().map((c) => c.split(';')[0]);
     if (set.length > 0) cookie = set.join('; ');
     return {
@@ -30,4 +33,21 @@ export async function outboxRows(db) {
   const { stdout } = await promisify(execFile)('sqlite3', ['-json', db,
     'SELECT to_address, channel, status, error, body, code FROM outbox ORDER BY id DESC']);
   return stdout.trim() ? JSON.parse(stdout) : [];
+}
+
+/**
+ * POST /login, which answers once the code is queued, then what became of the delivery: GET
+ * /login/status until it stops saying "pending" (the first seconds it says so for everyone). Returns
+ * the status answer: 200 {delivery: "sent"} or the delivery's error; a refused /login itself is returned
+ * as it is.
+ */
+export async function loginAndDelivery(post, body, { timeoutMs = 20_000 } = {}) {
+  const login = await post('/login', body);
+  if (login.status !== 200) return login;
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await post('/login/status');
+    if (status.status !== 200 || status.json.delivery !== 'pending' || Date.now() > until) return status;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <mutex>
+#include <set>
 
 #include "store/Database.hpp"
 #include "support/Fakes.hpp"
@@ -72,15 +74,16 @@ class JoinFlowTest : public ::testing::Test {
     return reply.isReady() ? std::move(*reply.now) : Result<Joined>(Error::internal("deferred"));
   }
 
-  // A reply that waits for the provider: starts it, waits for the worker, returns what it answered.
-  template <typename T>
-  Result<T> await(Eventually<Result<T>> reply) {
-    EXPECT_FALSE(reply.isReady());
-    if (reply.isReady()) return std::move(*reply.now);
-    std::optional<Result<T>> out;
-    reply.later([&](Result<T> r) { out.emplace(std::move(r)); });
+  // A login, then what /login/status says once the channel answered and the quiet period is over.
+  Result<DeliveryState> loginAndDelivery(const LoginRequest& r) {
+    auto login = loginNow(r);
+    if (!login) return login.error();
     queue_.flush();
-    return out ? std::move(*out) : Result<T>(Error::internal("never completed"));
+    EXPECT_EQ(flow_.deliveryStatus(login->session).value(), DeliveryState::kPending);  // quiet period
+    clock_.advance(kDeliveryQuietPeriod);
+    auto status = flow_.deliveryStatus(login->session);
+    clock_.advance(-kDeliveryQuietPeriod);
+    return status;
   }
 
   std::vector<delivery::Message> sent() {
@@ -125,7 +128,7 @@ TEST_F(JoinFlowTest, EmailOnlyGuestGetsTheCodeByEmailWithAMaskedAddress) {
   auto login = loginNow({"ema", std::nullopt, std::nullopt});
   ASSERT_TRUE(login.ok());
   EXPECT_EQ(login->channel, "email");
-  EXPECT_EQ(login->maskedDestination, "e•••@example.com");
+  EXPECT_EQ(login->maskedDestination, "e•••@e•••.com");
   auto sms = loginNow({"ema", std::nullopt, std::string("sms")});
   ASSERT_FALSE(sms.ok());
   EXPECT_EQ(sms.error().code, "channel_unavailable");
@@ -134,9 +137,13 @@ TEST_F(JoinFlowTest, EmailOnlyGuestGetsTheCodeByEmailWithAMaskedAddress) {
 TEST_F(JoinFlowTest, UnknownNameLooksLikeAGuestButNothingIsSentAndNoCodeAdmits) {
   auto login = loginNow({"mallory", std::nullopt, std::nullopt});
   ASSERT_TRUE(login.ok());
-  EXPECT_EQ(login->channel, "sms");
-  EXPECT_EQ(login->maskedDestination.size(), 10u);
-  EXPECT_EQ(login->maskedDestination.substr(0, 8), "********");
+  if (login->channel == "sms") {
+    EXPECT_EQ(login->maskedDestination.size(), 10u);
+    EXPECT_EQ(login->maskedDestination.substr(0, 8), "********");
+  } else {
+    EXPECT_EQ(login->channel, "email");
+    EXPECT_NE(login->maskedDestination.find("•••@"), std::string::npos) << login->maskedDestination;
+  }
   EXPECT_TRUE(sent().empty());
   // Even the code the decoy verification holds does not admit: reconstruct it from the store is not
   // possible, so try all five attempts and expect wrong_code then too_many_checks, as for a guest.
@@ -190,21 +197,26 @@ TEST_F(JoinFlowTest, CodeInputMayHaveSpacesOrDashesButNothingElse) {
   EXPECT_TRUE(verifyNow(login->session, code.substr(0, 3) + "-" + code.substr(3)).ok());
 }
 
-TEST_F(JoinFlowTest, WithAProviderLoginAnswersOnlyOnceTheMessageWasAccepted) {
+TEST_F(JoinFlowTest, WithAProviderLoginAnswersAtOnceAndTheStatusSaysSentOnceItWas) {
   channel_.provider = true;
-  auto login = await(flow_.login({"mabel", std::nullopt, std::nullopt}));
-  ASSERT_TRUE(login.ok()) << login.error().message;
+  auto reply = flow_.login({"mabel", std::nullopt, std::nullopt});
+  ASSERT_TRUE(reply.isReady());  // never waits for the provider's verdict
+  ASSERT_TRUE(reply.now->ok());
+  const auto session = (*reply.now)->session;
   const auto m = sent().at(0);
   // The SMS ends with the origin-bound line for the configured host.
   EXPECT_TRUE(m.body.ends_with("\n\n@rooms.example.com #" + m.code)) << m.body;
-  EXPECT_TRUE(verifyNow(login->session, m.code).ok());
+  EXPECT_EQ(flow_.deliveryStatus(session).value(), DeliveryState::kPending);  // sent, but quiet yet
+  clock_.advance(kDeliveryQuietPeriod);
+  EXPECT_EQ(flow_.deliveryStatus(session).value(), DeliveryState::kSent);
+  EXPECT_TRUE(verifyNow(session, m.code).ok());
 }
 
-TEST_F(JoinFlowTest, ARefusedSendIs503AndDoesNotCountTowardTheSendLimit) {
+TEST_F(JoinFlowTest, ARefusedSendIs503AtTheStatusAndDoesNotCountTowardTheSendLimit) {
   channel_.provider = true;
   channel_.refuse = Error::unavailable("provider_timeout", "no answer within 10 s");
   for (int i = 0; i < verify::kMaxSendsPerWindow + 2; ++i) {
-    auto refused = await(flow_.login({"mabel", std::nullopt, std::nullopt}));
+    auto refused = loginAndDelivery({"mabel", std::nullopt, std::nullopt});
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, "delivery_unavailable");
     EXPECT_EQ(refused.error().status, 503);
@@ -212,25 +224,83 @@ TEST_F(JoinFlowTest, ARefusedSendIs503AndDoesNotCountTowardTheSendLimit) {
               std::string::npos);  // the guest gets a sentence, not internals
   }
   channel_.refuse.reset();
-  auto login = await(flow_.login({"mabel", std::nullopt, std::nullopt}));
-  ASSERT_TRUE(login.ok()) << login.error().message;
-  EXPECT_TRUE(verifyNow(login->session, sent().back().code).ok());
+  EXPECT_EQ(loginAndDelivery({"mabel", std::nullopt, std::nullopt}).value(), DeliveryState::kSent);
 }
 
 TEST_F(JoinFlowTest, AProvidersSentenceForTheGuestIsPassedOn) {
   channel_.provider = true;
   channel_.refuse =
       Error::badRequest("invalid_destination", "The phone number on file cannot receive codes.");
-  auto refused = await(flow_.login({"mabel", std::nullopt, std::nullopt}));
-  EXPECT_EQ(refused.error().code, "invalid_destination");
+  EXPECT_EQ(loginAndDelivery({"mabel", std::nullopt, std::nullopt}).error().code, "invalid_destination");
 }
 
-TEST_F(JoinFlowTest, UnknownNamesNeverWaitForAProvider) {
+TEST_F(JoinFlowTest, StrangersStatusReadsLikeAGuestsAndNothingIsSent) {
   channel_.provider = true;
-  auto reply = flow_.login({"mallory", std::nullopt, std::nullopt});
-  ASSERT_TRUE(reply.isReady());
-  EXPECT_TRUE(reply.now->ok());
-  EXPECT_TRUE(sent().empty());
+  EXPECT_EQ(loginAndDelivery({"mallory", std::nullopt, std::nullopt}).value(), DeliveryState::kSent);
+  EXPECT_EQ(loginAndDelivery({"mabel", std::nullopt, std::nullopt}).value(), DeliveryState::kSent);
+  ASSERT_EQ(sent().size(), 1u);
+  EXPECT_EQ(sent()[0].to, "+18005554321");
+}
+
+// What one answer to /login can say about a name, as an attacker would tabulate it.
+std::string outcomeOf(const Result<LoginAnswer>& r) {
+  if (!r) return std::to_string(r.error().status) + " " + r.error().code;
+  return "200 " + r->channel + (r->maskedDestination.find('@') != std::string::npos ? " address" : " number");
+}
+
+TEST_F(JoinFlowTest, StrangersFollowTheListsMixOfContacts) {
+  // The list holds one phone-only and one e-mail-only guest: strangers are each, about half the time,
+  // and a name always answers the same way.
+  std::map<std::string, int> outcomes;
+  for (int i = 0; i < 200; ++i) {
+    const std::string name = "stranger" + std::to_string(i);
+    const auto first = outcomeOf(loginNow({name, std::nullopt, std::nullopt}));
+    EXPECT_EQ(outcomeOf(loginNow({name, std::nullopt, std::nullopt})), first) << name;
+    ++outcomes[first];
+  }
+  EXPECT_EQ(outcomes.size(), 2u);
+  EXPECT_GT(outcomes["200 sms number"], 60);
+  EXPECT_GT(outcomes["200 email address"], 60);
+  EXPECT_EQ(outcomeOf(loginNow({"mabel", std::nullopt, std::nullopt})), "200 sms number");
+  EXPECT_EQ(outcomeOf(loginNow({"ema", std::nullopt, std::nullopt})), "200 email address");
+}
+
+TEST_F(JoinFlowTest, AskingForAChannelAnswersStrangersAsItAnswersGuests) {
+  // Before, a stranger always answered "sms" whatever was asked: asking for e-mail told them apart.
+  std::set<std::string> guests, strangers;
+  for (const char* channel : {"sms", "email"}) {
+    guests.insert(outcomeOf(loginNow({"mabel", std::nullopt, std::string(channel)})));
+    guests.insert(outcomeOf(loginNow({"ema", std::nullopt, std::string(channel)})));
+    for (int i = 0; i < 50; ++i)
+      strangers.insert(
+          outcomeOf(loginNow({"stranger" + std::to_string(i), std::nullopt, std::string(channel)})));
+  }
+  EXPECT_EQ(strangers, guests);
+  EXPECT_TRUE(guests.contains("400 channel_unavailable"));
+}
+
+TEST_F(JoinFlowTest, WithOnlyEmailDeliverableStrangersAnswerAsGuestsDo) {
+  // SMTP configured, no SMS provider: a guest with a phone is refused with 503, one with only an e-mail
+  // address is served; before, every stranger got the 503.
+  RecordingChannel mail, noSms;
+  noSms.up = false;
+  delivery::DeliveryQueue queue(
+      {{"sms", &noSms}, {"email", &mail}}, clock_,
+      [](delivery::Outcomes out) {
+        for (auto& then : out.completions) then();
+      },
+      false);
+  JoinFlow flow(directory_, verifier_, queue, minter_, clock_, kSecret, {});
+  std::set<std::string> strangers;
+  for (int i = 0; i < 50; ++i) {
+    auto reply = flow.login({"stranger" + std::to_string(i), std::nullopt, std::nullopt});
+    strangers.insert(outcomeOf(*reply.now));
+  }
+  const std::set<std::string> guests = {outcomeOf(*flow.login({"mabel", std::nullopt, std::nullopt}).now),
+                                        outcomeOf(*flow.login({"ema", std::nullopt, std::nullopt}).now)};
+  EXPECT_EQ(guests, (std::set<std::string>{"503 delivery_unavailable", "200 email address"}));
+  EXPECT_EQ(strangers, guests);
+  queue.flush();
 }
 
 TEST_F(JoinFlowTest, SendsAndChecksAreCountedByOutcome) {
@@ -244,9 +314,10 @@ TEST_F(JoinFlowTest, SendsAndChecksAreCountedByOutcome) {
   ASSERT_TRUE(verifyNow(login->session, code).ok());
   EXPECT_EQ(verifyNow(login->session, code).error().code, "code_expired");  // used up
 
+  queue_.flush();  // a send is counted once the channel has answered
   const auto& c = flow_.counters();
   EXPECT_EQ(c.sent("sms", SendOutcome::kSent), 1u);
-  EXPECT_EQ(c.sent("sms", SendOutcome::kDecoy), 1u);
+  EXPECT_EQ(c.sent("sms", SendOutcome::kDecoy) + c.sent("email", SendOutcome::kDecoy), 1u);  // mallory
   EXPECT_EQ(c.sent("email", SendOutcome::kSent), 1u);
   EXPECT_EQ(c.checked(CheckResult::kWrongCode), 1u);
   EXPECT_EQ(c.checked(CheckResult::kApproved), 1u);
@@ -265,12 +336,13 @@ TEST_F(JoinFlowTest, RefusalsAreCountedWhereTheyAreDecided) {
   channel_.up = true;
   channel_.provider = true;
   channel_.refuse = Error::unavailable("provider_timeout", "no answer within 10 s");
-  (void)await(flow_.login({"ema", std::nullopt, std::nullopt}));
+  (void)loginAndDelivery({"ema", std::nullopt, std::nullopt});
   channel_.refuse = Error::badRequest("invalid_destination", "The address cannot receive codes.");
-  (void)await(flow_.login({"ema", std::nullopt, std::nullopt}));
+  (void)loginAndDelivery({"ema", std::nullopt, std::nullopt});
   channel_.refuse.reset();
-  auto login = await(flow_.login({"ema", std::nullopt, std::nullopt}));
+  auto login = loginNow({"ema", std::nullopt, std::nullopt});
   ASSERT_TRUE(login.ok());
+  queue_.flush();
   const auto& c = flow_.counters();
   EXPECT_EQ(c.sent("email", SendOutcome::kFailed), 1u);
   EXPECT_EQ(c.sent("email", SendOutcome::kRefused), 1u);
