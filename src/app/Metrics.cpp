@@ -189,12 +189,25 @@ void writeConnections(Writer& w, const ConnectionFigures& c) {
   w.family("roomgate_connections_limit", "gauge",
            "The most client connections held at once (from the open-file limit); more are closed at once.");
   w.sample(c.limit);
+  w.family("roomgate_connections_per_address_limit", "gauge",
+           "The most client connections held at once from one address (trusted proxies exempt).");
+  w.sample(c.perAddressLimit);
   w.family("roomgate_connections_refused_total", "counter",
-           "Connections closed as soon as accepted because the limit was reached.");
-  w.sample(c.refused);
+           "Connections closed as soon as accepted, by reason: the limit, or the limit per address.");
+  w.sample(c.refused, {{"reason", "limit"}});
+  w.sample(c.refusedPerAddress, {{"reason", "per_address"}});
   w.family("roomgate_accept_pauses_total", "counter",
            "Times accepting paused because the process ran out of file descriptors or memory.");
   w.sample(c.acceptPauses);
+  w.family("roomgate_slow_requests_closed_total", "counter",
+           "Connections closed because a request's headers or body did not arrive within their deadline.");
+  w.sample(c.slowHeaders, {{"phase", "headers"}});
+  w.sample(c.slowBodies, {{"phase", "body"}});
+  w.family("roomgate_requests_refused_total", "counter",
+           "Requests refused before any route ran, by reason (the error code of the answer).");
+  w.sample(c.foldedHeaders, {{"reason", "folded_header"}});
+  w.sample(c.invalidWebSocketKeys, {{"reason", "invalid_websocket_key"}});
+  w.sample(c.foreignOrigins, {{"reason", "origin_not_allowed"}});
 }
 
 }  // namespace

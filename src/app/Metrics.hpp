@@ -21,10 +21,17 @@ inline constexpr std::string_view kMetricsContentType = "text/plain; version=0.0
 
 // The HTTP server's connections (signaling WebSockets included), as http::Server counts them.
 struct ConnectionFigures {
-  uint64_t open = 0;          // HTTP connections and signaling WebSockets
-  uint64_t limit = 0;         // the cap
-  uint64_t refused = 0;       // closed at once: `open` was at `limit`
-  uint64_t acceptPauses = 0;  // accept() ran out of descriptors or memory and paused
+  uint64_t open = 0;                  // HTTP connections and signaling WebSockets
+  uint64_t limit = 0;                 // the cap
+  uint64_t refused = 0;               // closed at once: `open` was at `limit`
+  uint64_t acceptPauses = 0;          // accept() ran out of descriptors or memory and paused
+  uint64_t perAddressLimit = 0;       // the cap per client address (trusted proxies exempt)
+  uint64_t refusedPerAddress = 0;     // closed at once: their address had `perAddressLimit` open
+  uint64_t slowHeaders = 0;           // closed: the request's headers took longer than their deadline
+  uint64_t slowBodies = 0;            // closed: the request's body took longer than its deadline
+  uint64_t foldedHeaders = 0;         // refused with 400: obsolete line folding
+  uint64_t invalidWebSocketKeys = 0;  // upgrades refused with 400: Sec-WebSocket-Key not 16 bytes
+  uint64_t foreignOrigins = 0;        // refused with 403: a foreign Origin (POST routes and upgrades)
 };
 
 struct MetricsSnapshot {

@@ -165,8 +165,12 @@ int serve(const config::Config& config) {
   http::SessionCookie cookie(deriveKey(*secret, "session-cookie"));
   http::Api api(flow, cookie, clock,
                 [&](const std::optional<std::string>& to, int limit) { return outbox.list(to, limit); },
-                {config.dev, config.cookieSecure, config.tokenTtlSeconds,
-                 config.twilioVideo ? "twilio" : "builtin", config.metricsToken.value_or("")});
+                {config.dev,
+                 config.cookieSecure,
+                 config.tokenTtlSeconds,
+                 config.twilioVideo ? "twilio" : "builtin",
+                 config.metricsToken.value_or(""),
+                 {config.publicUrl ? originOfUrl(*config.publicUrl) : std::nullopt, config.allowedOrigins}});
 
   // Live rooms: the signaling service, fed by the rooms table, the revocation watermarks and the
   // verification records (for the "verified" badge).
@@ -241,7 +245,11 @@ int serve(const config::Config& config) {
 
   std::unique_ptr<http::Server> server;
   try {
-    server = std::make_unique<http::Server>(config.listen, api, &rtcService, maxConnections);
+    server = std::make_unique<http::Server>(config.listen, api, &rtcService, maxConnections,
+                                            config.maxConnectionsPerAddress > 0
+                                                ? static_cast<std::size_t>(config.maxConnectionsPerAddress)
+                                                : http::kMaxConnectionsPerAddress,
+                                            config.trustedProxies);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 2;

@@ -187,6 +187,53 @@ Status loadMedia(const Sources& s, Config& c) {
   return Ok{};
 }
 
+// The comma-separated items of a setting's value, trimmed, empty ones skipped.
+std::vector<std::string_view> listItems(std::string_view value) {
+  std::vector<std::string_view> out;
+  while (true) {
+    const auto comma = value.find(',');
+    const std::string_view item = trimAscii(value.substr(0, comma));
+    if (!item.empty()) out.push_back(item);
+    if (comma == std::string_view::npos) return out;
+    value.remove_prefix(comma + 1);
+  }
+}
+
+// The HTTP server's origin list and trusted proxies.
+Status loadHttp(const Sources& s, Config& c) {
+  if (auto v = s.lookup("ROOMGATE_ALLOWED_ORIGINS")) {
+    for (const auto item : listItems(*v)) {
+      auto origin = parseOrigin(item);
+      if (!origin)
+        return invalid("ROOMGATE_ALLOWED_ORIGINS",
+                       "must list origins as scheme://host[:port] with http or https and no path, separated "
+                       "by commas, e.g. https://call.example.com (got \"" +
+                           std::string(item) + "\")");
+      c.allowedOrigins.push_back(std::move(*origin));
+    }
+  }
+  if (auto v = s.lookup("ROOMGATE_TRUSTED_PROXIES")) {
+    std::vector<IpRange> ranges;
+    for (const auto item : listItems(*v)) {
+      auto range = parseIpRange(item);
+      if (!range)
+        return invalid(
+            "ROOMGATE_TRUSTED_PROXIES",
+            "must list IP addresses or CIDR ranges separated by commas, e.g. 10.0.0.5,fd00::/8, with "
+            "no bits set past the prefix (got \"" +
+                std::string(item) + "\")");
+      ranges.push_back(*range);
+    }
+    c.trustedProxies = IpRangeSet(std::move(ranges));
+  }
+  if (c.publicUrl && !originOfUrl(*c.publicUrl))
+    return invalid(
+        "ROOMGATE_PUBLIC_URL",
+        "must be the http:// or https:// address guests open, e.g. https://call.example.com (got \"" +
+            *c.publicUrl + "\")");
+  return Ok{};
+}
+
 }  // namespace
 
 Result<Config> load(const Sources& s) {
@@ -225,7 +272,8 @@ Result<Config> load(const Sources& s) {
   for (auto [name, field, lo, hi] :
        {std::tuple{"ROOMGATE_CODE_LENGTH", &c.codeLength, 4, 10},
         std::tuple{"ROOMGATE_TOKEN_TTL", &c.tokenTtlSeconds, 1, 86400},
-        std::tuple{"ROOMGATE_MAX_TOKEN_TTL", &c.maxTokenTtlSeconds, 60, 86400}}) {
+        std::tuple{"ROOMGATE_MAX_TOKEN_TTL", &c.maxTokenTtlSeconds, 60, 86400},
+        std::tuple{"ROOMGATE_MAX_CONNECTIONS_PER_ADDRESS", &c.maxConnectionsPerAddress, 1, 65536}}) {
     if (auto v = s.lookup(name)) {
       int n = 0;
       auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
@@ -255,18 +303,11 @@ Result<Config> load(const Sources& s) {
     std::vector<std::string> out;
     auto v = s.lookup(name);
     if (!v) return out;
-    std::string_view rest = *v;
-    while (!rest.empty()) {
-      const auto comma = rest.find(',');
-      const std::string_view url = trimAscii(rest.substr(0, comma));
-      if (!url.empty()) {
-        if (!url.starts_with(scheme) && !(scheme == "turn:" && url.starts_with("turns:")))
-          return invalid(name, "must list " + std::string(scheme) + " URLs separated by commas (got \"" +
-                                   std::string(url) + "\")");
-        out.emplace_back(url);
-      }
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
+    for (const auto url : listItems(*v)) {
+      if (!url.starts_with(scheme) && !(scheme == "turn:" && url.starts_with("turns:")))
+        return invalid(name, "must list " + std::string(scheme) + " URLs separated by commas (got \"" +
+                                 std::string(url) + "\")");
+      out.emplace_back(url);
     }
     return out;
   };
@@ -293,6 +334,7 @@ Result<Config> load(const Sources& s) {
                                                  " characters; make one with `openssl rand -hex 16`");
   if (auto e = loadMedia(s, c); !e) return e.error();
   if (auto st = loadProviders(s, c); !st) return st.error();
+  if (auto st = loadHttp(s, c); !st) return st.error();
   return c;
 }
 

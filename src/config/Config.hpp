@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "common/Error.hpp"
+#include "common/IpRange.hpp"
+#include "common/Origin.hpp"
 #include "config/SecretKey.hpp"
 
 namespace roomgate::config {
@@ -69,6 +71,13 @@ struct Config {
   std::string twilioApiUrl = "https://api.twilio.com";        // ROOMGATE_TWILIO_API_URL
   std::optional<std::string>
       publicUrl;  // ROOMGATE_PUBLIC_URL: the address guests open; its host ends each SMS
+  // ROOMGATE_ALLOWED_ORIGINS, comma-separated http(s)://host[:port]: origins served besides the server's own
+  std::vector<Origin> allowedOrigins;
+  // ROOMGATE_TRUSTED_PROXIES, comma-separated addresses or CIDR ranges (IPv4, IPv6): reverse proxies whose
+  // X-Forwarded-For is believed and whose connections are not capped per address. Default: none.
+  IpRangeSet trustedProxies;
+  // ROOMGATE_MAX_CONNECTIONS_PER_ADDRESS, 1..65536; 0 (unset): http::kMaxConnectionsPerAddress
+  int maxConnectionsPerAddress = 0;
 
   [[nodiscard]] bool usesTwilioApi() const { return twilioSms || twilioVerify; }
   // HTTP basic credentials for Twilio's REST APIs: the account SID and auth token when the token is set

@@ -147,8 +147,21 @@ Reply Api::handle(const Request& request) {
   }
 }
 
+std::optional<Response> Api::refuseForeignOrigin(const Request& request) {
+  if (originAllowed(request, options_.origins)) return std::nullopt;
+  ++originRefusals_;
+  return errorResponse(Error::forbidden(
+      "origin_not_allowed",
+      "This request came from a page at " + quoteForMessage(request.header("origin").value_or("")) +
+          ", and this server accepts it only from its own pages. Open the join page at the server's own "
+          "address and try again there (an operator can allow another origin with "
+          "ROOMGATE_ALLOWED_ORIGINS)."));
+}
+
 Reply Api::route(const Request& request, const std::string& path) {
   {
+    if (needsOriginCheck(request.method))
+      if (auto refused = refuseForeignOrigin(request)) return Reply::ready(std::move(*refused));
     if (path == "/login" || path == "/verify" || path == "/echo/offer") {
       if (request.method != "POST") {
         Response r = errorResponse({405, "method_not_allowed", "Use POST for " + path + ".", {}});

@@ -22,6 +22,7 @@
 #include "common/Eventually.hpp"
 #include "delivery/OutboxEntry.hpp"
 #include "http/Message.hpp"
+#include "http/OriginPolicy.hpp"
 #include "http/SessionCookie.hpp"
 
 namespace roomgate::http {
@@ -45,6 +46,7 @@ struct ApiOptions {
   int64_t passTtlSeconds = 3600;  // the access token's lifetime: the pass cookie lives as long
   std::string video = "builtin";  // what /verify tells the page to join with: "builtin" or "twilio"
   std::string metricsToken;       // ROOMGATE_METRICS_TOKEN: the bearer token /metrics asks for; empty: none
+  OriginPolicy origins;           // who may send state-changing requests (and open /rtc)
 };
 
 // Who may read GET /metrics. With a token configured, any client that sends `Authorization: Bearer
@@ -81,6 +83,13 @@ class Api {
   // Enables GET /metrics (without it the route answers 404).
   void setMetrics(MetricsText metrics) { metrics_ = std::move(metrics); }
 
+  // The 403 origin_not_allowed for a request whose Origin is foreign (originAllowed), counted; nullopt if
+  // it may go on. The server asks it for WebSocket upgrades; handle() asks it for every method but GET
+  // and HEAD.
+  [[nodiscard]] std::optional<Response> refuseForeignOrigin(const Request& request);
+  // Requests refused by refuseForeignOrigin so far.
+  [[nodiscard]] uint64_t originRefusals() const { return originRefusals_; }
+
   // The response for an Error (also used by the server for transport-level refusals such as 413).
   [[nodiscard]] static Response errorResponse(const Error& e);
 
@@ -102,6 +111,7 @@ class Api {
   ApiOptions options_;
   EchoOffer echo_;
   MetricsText metrics_;
+  uint64_t originRefusals_ = 0;
 };
 
 }  // namespace roomgate::http

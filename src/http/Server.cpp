@@ -14,6 +14,8 @@
 #include <stdexcept>
 
 #include "http/Api.hpp"
+#include "http/ConnectionCounter.hpp"
+#include "http/RequestChecks.hpp"
 #include "rtc/WebSocketSession.hpp"
 
 namespace roomgate::http {
@@ -27,6 +29,8 @@ using tcp = asio::ip::tcp;
 // Bytes read and thrown away after refusing a request, so the client sees our answer rather than a reset.
 constexpr std::size_t kMaxDrainBytes = 1024 * 1024;
 constexpr std::chrono::seconds kDrainTimeout{2};
+// Bytes asked of the socket per read while a header block arrives (at most kMaxHeaderBytes are kept).
+constexpr std::size_t kHeaderReadChunk = 4096;
 
 // Groups the requests handled in one turn of the event loop into one storage transaction (see
 // Server::setTurnHooks): the first request opens it, a handler posted behind the turn's ready work
@@ -72,69 +76,97 @@ class TurnBatcher {
   std::vector<std::function<void(bool)>> held_;
 };
 
-// The open connections, HTTP and WebSocket alike: each holds a slot, which it gives back when it is
-// destroyed, whenever that is (a WebSocket may outlive the Server's other parts at shutdown).
-class ConnectionCounter : public std::enable_shared_from_this<ConnectionCounter> {
- public:
-  class Slot {
-   public:
-    explicit Slot(std::shared_ptr<ConnectionCounter> counter) : counter_(std::move(counter)) {
-      ++counter_->open_;
-    }
-    ~Slot() { --counter_->open_; }
-    Slot(const Slot&) = delete;
-    Slot& operator=(const Slot&) = delete;
-
-   private:
-    std::shared_ptr<ConnectionCounter> counter_;
-  };
-
-  [[nodiscard]] std::size_t open() const { return open_; }
-  [[nodiscard]] std::shared_ptr<Slot> take() { return std::make_shared<Slot>(shared_from_this()); }
-
- private:
-  std::size_t open_ = 0;
-};
-
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Api& api, rtc::RtcService* rtc, TurnBatcher& turns,
-          std::shared_ptr<ConnectionCounter::Slot> slot)
-      : stream_(std::move(socket)), api_(api), rtc_(rtc), turns_(turns), slot_(std::move(slot)) {
-    beast::error_code ec;
-    const auto peer = stream_.socket().remote_endpoint(ec);
-    if (!ec) peer_ = peer.address().to_string();
-  }
+  // `figures` outlives the session's handlers (the io_context that runs them is destroyed first).
+  Session(tcp::socket socket, std::string peer, Api& api, rtc::RtcService* rtc, TurnBatcher& turns,
+          app::ConnectionFigures& figures, std::shared_ptr<ConnectionCounter::Slot> slot)
+      : stream_(std::move(socket)),
+        peer_(std::move(peer)),
+        api_(api),
+        rtc_(rtc),
+        turns_(turns),
+        figures_(figures),
+        slot_(std::move(slot)) {}
 
   void start() { readRequest(); }
 
  private:
+  // What a request's reading waits for, and so which deadline a timeout breaks.
+  enum class Phase { kIdle, kHeaders, kBody };
+
   void readRequest() {
     parser_.emplace();
     parser_->header_limit(kMaxHeaderBytes);
     parser_->body_limit(kMaxBodyBytes);
+    phase_ = Phase::kIdle;
     stream_.expires_after(kIdleTimeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->onRead(ec); });
+    readHeader();
   }
 
+  // Reads until the whole header block is in buffer_ (Beast parses a header only once it is all there
+  // anyway), checks it for obsolete line folding (which Beast accepts), then lets Beast parse it.
+  // Each deadline is absolute: a basic_stream's expiry is a time point, not renewed by reads.
+  void readHeader() {
+    if (phase_ == Phase::kIdle && buffer_.size() > 0) {
+      phase_ = Phase::kHeaders;
+      stream_.expires_after(kHeaderDeadline);
+    }
+    const std::string_view data(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    const auto end = data.find("\r\n\r\n");
+    if (end == std::string_view::npos && data.size() <= kMaxHeaderBytes) {
+      stream_.async_read_some(buffer_.prepare(kHeaderReadChunk),
+                              [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                                self->buffer_.commit(n);
+                                if (ec) return self->onRead(ec);
+                                self->readHeader();
+                              });
+      return;
+    }
+    if (end != std::string_view::npos && hasObsoleteLineFolding(data.substr(0, end))) {
+      ++figures_.foldedHeaders;
+      return refuse(Api::errorResponse(Error::badRequest(
+          "folded_header",
+          "A header line starts with a space or tab (obsolete line folding, RFC 9112 section 5.2). Send "
+          "each header on one line.")));
+    }
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                               if (ec) return self->onRead(ec);
+                               self->readBody();
+                             });
+  }
+
+  void readBody() {
+    if (parser_->is_done()) return onRequest();
+    phase_ = Phase::kBody;
+    stream_.expires_after(kBodyDeadline);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->onRead(ec);
+                        self->onRequest();
+                      });
+  }
+
+  // A failed read.
   void onRead(beast::error_code ec) {
-    if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+    if (ec == beast::error::timeout) {
+      if (phase_ == Phase::kHeaders) ++figures_.slowHeaders;
+      if (phase_ == Phase::kBody) ++figures_.slowBodies;
+      return close();
+    }
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+        ec == asio::error::operation_aborted) {
       return close();
     }
     if (ec == bhttp::error::body_limit) return refuse(Api::errorResponse(bodyTooLarge()));
     if (ec == bhttp::error::header_limit)
       return refuse(Api::errorResponse({431, "headers_too_large", "The request headers are too large.", {}}));
-    if (ec)
-      return refuse(
-          Api::errorResponse(Error::badRequest("bad_request", "The request is not valid HTTP/1.1.")));
+    return refuse(Api::errorResponse(Error::badRequest("bad_request", "The request is not valid HTTP/1.1.")));
+  }
 
-    auto& req = parser_->get();
-    if (rtc_ && boost::beast::websocket::is_upgrade(req) && req.target() == "/rtc") {
-      stream_.expires_never();
-      return rtc::startWebSocketSession(stream_.release_socket(), parser_->release(), *rtc_, slot_);
-    }
+  // The request as the Api sees it.
+  Request toRequest(const bhttp::request<bhttp::string_body>& req) const {
     Request request;
     request.method = std::string(req.method_string());
     request.target = std::string(req.target());
@@ -144,8 +176,26 @@ class Session : public std::enable_shared_from_this<Session> {
       auto [it, inserted] = request.headers.emplace(std::move(name), std::string(field.value()));
       if (!inserted) it->second += (it->first == "cookie" ? "; " : ", ") + std::string(field.value());
     }
-    request.body = std::move(req.body());
     request.remoteAddress = peer_;
+    return request;
+  }
+
+  void onRequest() {
+    auto& req = parser_->get();
+    if (rtc_ && boost::beast::websocket::is_upgrade(req) && req.target() == "/rtc") {
+      if (!isValidWebSocketKey(req[bhttp::field::sec_websocket_key])) {
+        ++figures_.invalidWebSocketKeys;
+        return refuse(Api::errorResponse(Error::badRequest(
+            "invalid_websocket_key",
+            "Sec-WebSocket-Key must be the base64 of 16 random bytes: 24 characters ending in \"==\" (RFC "
+            "6455 section 4.2.1).")));
+      }
+      if (auto refused = api_.refuseForeignOrigin(toRequest(req))) return refuse(*refused);
+      stream_.expires_never();
+      return rtc::startWebSocketSession(stream_.release_socket(), parser_->release(), *rtc_, slot_);
+    }
+    Request request = toRequest(req);
+    request.body = std::move(req.body());
     const bool keepAlive = req.keep_alive();
     const unsigned version = req.version();
     const bool head = req.method() == bhttp::verb::head;
@@ -167,7 +217,7 @@ class Session : public std::enable_shared_from_this<Session> {
       later([self, version, keepAlive, head](Response response) {
         self->turns_.defer([self, response = std::move(response), version, keepAlive, head](bool ok) mutable {
           if (!ok) response = uncommitted();
-          self->answerLate(response, version, keepAlive, head);
+          self->write(response, version, keepAlive, head);
         });
       });
     });
@@ -178,13 +228,9 @@ class Session : public std::enable_shared_from_this<Session> {
         "storage_unavailable", "The server could not save your request. Try again in a moment."));
   }
 
-  // A deferred answer may come long after the request was read: the idle timeout starts again.
-  void answerLate(const Response& r, unsigned version, bool keepAlive, bool head) {
-    stream_.expires_after(kIdleTimeout);
-    write(r, version, keepAlive, head);
-  }
-
+  // The client has kIdleTimeout to take the response (a deferred one may come long after the request).
   void write(const Response& r, unsigned version, bool keepAlive, bool head, bool thenDrain = false) {
+    stream_.expires_after(kIdleTimeout);
     auto res =
         std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), version);
     res->set(bhttp::field::server, "roomgate");
@@ -229,9 +275,11 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string peer_;  // the client's IP address, for Request::remoteAddress
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  Phase phase_ = Phase::kIdle;
   Api& api_;
   rtc::RtcService* rtc_;
   TurnBatcher& turns_;
+  app::ConnectionFigures& figures_;                // the server's counters
   std::shared_ptr<ConnectionCounter::Slot> slot_;  // handed on to the WebSocket on an upgrade
   std::array<char, 4096> scratch_{};
   std::size_t drained_ = 0;
@@ -254,8 +302,14 @@ tcp::endpoint parseEndpoint(const std::string& listen) {
 }  // namespace
 
 struct Server::Impl {
-  Impl(const std::string& listen, Api& a, rtc::RtcService* r, std::size_t max)
-      : api(a), rtc(r), maxConnections(max), acceptor(io), acceptPause(io), signals(io, SIGINT, SIGTERM) {
+  Impl(const std::string& listen, Api& a, rtc::RtcService* r, std::size_t max, std::size_t maxPerAddress,
+       TrustedProxies trusted)
+      : api(a),
+        rtc(r),
+        connections(std::make_shared<ConnectionCounter>(max, maxPerAddress, std::move(trusted))),
+        acceptor(io),
+        acceptPause(io),
+        signals(io, SIGINT, SIGTERM) {
     const auto endpoint = parseEndpoint(listen);
     beast::error_code ec;
     acceptor.open(endpoint.protocol(), ec);
@@ -275,13 +329,19 @@ struct Server::Impl {
       if (ec == asio::error::operation_aborted) return;
       if (ec && outOfResources(ec)) return pauseAccepting(ec);
       if (!ec) {
-        if (connections->open() >= maxConnections) {
-          ++refused;
+        beast::error_code peerError;
+        const auto peer = socket.remote_endpoint(peerError);
+        const std::string address = peerError ? std::string() : peer.address().to_string();
+        const auto verdict = connections->admit(address);
+        if (verdict != ConnectionCounter::Verdict::kAdmitted) {
+          ++(verdict == ConnectionCounter::Verdict::kAtLimit ? figures.refused : figures.refusedPerAddress);
           beast::error_code ignored;
           socket.close(ignored);
         } else {
           socket.set_option(tcp::no_delay(true), ec);
-          std::make_shared<Session>(std::move(socket), api, rtc, turns, connections->take())->start();
+          std::make_shared<Session>(std::move(socket), address, api, rtc, turns, figures,
+                                    connections->take(address))
+              ->start();
         }
       }
       accept();  // other errors (a connection aborted before it was accepted) concern that one only
@@ -297,9 +357,9 @@ struct Server::Impl {
   // The pending connections wait in the backlog until descriptors are free again; retrying at once
   // would spin at full CPU (the accept would fail the same way forever).
   void pauseAccepting(const beast::error_code& ec) {
-    if (acceptPauses++ % 40 == 0)  // at most every ~10 s while it lasts
+    if (figures.acceptPauses++ % 40 == 0)  // at most every ~10 s while it lasts
       spdlog::warn("cannot accept connections: {} ({} open, limit {}); pausing {} ms", ec.message(),
-                   connections->open(), maxConnections, kAcceptPause.count());
+                   connections->open(), connections->limit(), kAcceptPause.count());
     acceptPause.expires_after(kAcceptPause);
     acceptPause.async_wait([this](beast::error_code e) {
       if (!e) accept();
@@ -324,17 +384,17 @@ struct Server::Impl {
   Api& api;
   rtc::RtcService* rtc;
   TurnBatcher turns{io};
-  std::shared_ptr<ConnectionCounter> connections = std::make_shared<ConnectionCounter>();
-  std::size_t maxConnections;
-  uint64_t refused = 0;
-  uint64_t acceptPauses = 0;
+  std::shared_ptr<ConnectionCounter> connections;
+  app::ConnectionFigures figures;  // the counters; open and the limits are read from `connections`
   tcp::acceptor acceptor;
   asio::steady_timer acceptPause;
   asio::signal_set signals;
 };
 
-Server::Server(const std::string& listen, Api& api, rtc::RtcService* rtc, std::size_t maxConnections)
-    : impl_(std::make_unique<Impl>(listen, api, rtc, maxConnections)) {}
+Server::Server(const std::string& listen, Api& api, rtc::RtcService* rtc, std::size_t maxConnections,
+               std::size_t maxPerAddress, TrustedProxies trustedProxies)
+    : impl_(std::make_unique<Impl>(listen, api, rtc, maxConnections, maxPerAddress,
+                                   std::move(trustedProxies))) {}
 Server::~Server() = default;
 
 uint16_t Server::port() const {
@@ -342,7 +402,12 @@ uint16_t Server::port() const {
 }
 
 app::ConnectionFigures Server::connectionStats() const {
-  return {impl_->connections->open(), impl_->maxConnections, impl_->refused, impl_->acceptPauses};
+  app::ConnectionFigures f = impl_->figures;
+  f.open = impl_->connections->open();
+  f.limit = impl_->connections->limit();
+  f.perAddressLimit = impl_->connections->perAddressLimit();
+  f.foreignOrigins = impl_->api.originRefusals();
+  return f;
 }
 
 void Server::every(std::chrono::milliseconds period, std::function<void()> task) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/Metrics.hpp"
+#include "http/ClientAddress.hpp"
 
 namespace roomgate::rtc {
 class RtcService;
@@ -20,11 +21,23 @@ class Api;
 
 // Request header block limit: a cookie and a few headers fit many times over.
 inline constexpr std::size_t kMaxHeaderBytes = 8 * 1024;
-// A connection idle (or a request trickling in) this long is closed.
+// A connection idle this long (no byte of a next request; or a response the client does not take) is
+// closed.
 inline constexpr std::chrono::seconds kIdleTimeout{30};
+// A request's header block must be complete this long after its first byte, however steadily it trickles
+// in (slowloris): a browser sends its headers in one packet.
+inline constexpr std::chrono::seconds kHeaderDeadline{10};
+// A request's body must be complete this long after its header: kMaxBodyBytes (64 KiB) in 15 s is
+// ~4.4 KB/s, slower than a poor mobile link.
+inline constexpr std::chrono::seconds kBodyDeadline{15};
 // Open connections at most (HTTP and signaling WebSockets alike); beyond it new ones are closed at once,
 // so a flood cannot exhaust descriptors.
 inline constexpr std::size_t kMaxConnections = 4096;
+// Open connections at most from one client address (TCP peer; ROOMGATE_TRUSTED_PROXIES exempt), so one
+// host cannot take every slot. A full 50-guest group room behind one NAT (an office) needs at most ~350:
+// per browser one signaling WebSocket and up to 6 parallel HTTP connections (Chromium's per-host limit).
+// ROOMGATE_MAX_CONNECTIONS_PER_ADDRESS changes it.
+inline constexpr std::size_t kMaxConnectionsPerAddress = 512;
 // File descriptors kept back from the connection cap for everything else the process opens: the
 // database (file, WAL and shared memory, twice: the I/O thread's connection and the checkpointer's),
 // the media socket, the event loops' own descriptors, provider requests (libcurl) and logs.
@@ -47,9 +60,11 @@ class Server {
  public:
   // Binds `listen` ("host:port"; port 0 picks a free one). Throws std::runtime_error naming the address
   // and the reason if it cannot. `api` and `rtc` are borrowed; WebSocket upgrades of GET /rtc go to
-  // `rtc` (refused with 404 when null). At most `maxConnections` are open at once.
+  // `rtc` (refused with 404 when null). At most `maxConnections` are open at once, and at most
+  // `maxPerAddress` from one TCP peer address unless it is in `trustedProxies`.
   Server(const std::string& listen, Api& api, rtc::RtcService* rtc,
-         std::size_t maxConnections = kMaxConnections);
+         std::size_t maxConnections = kMaxConnections, std::size_t maxPerAddress = kMaxConnectionsPerAddress,
+         TrustedProxies trustedProxies = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -2,10 +2,6 @@
 // what it can hold are refused at the door, signaling WebSockets count like any other connection, and
 // running out of descriptors pauses accepting instead of spinning. In each case the server stays idle
 // while it waits and answers a fresh /healthz once some connections are gone.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -17,10 +13,15 @@
 #include <thread>
 
 #include "support/Process.hpp"
+#include "support/RawSocket.hpp"
 
 namespace roomgate {
 namespace {
 
+using testing::closedByServer;
+using testing::connectTo;
+using testing::Fd;
+using testing::readAll;
 using testing::ServerOptions;
 using testing::ServerProcess;
 using namespace std::chrono_literals;
@@ -33,66 +34,8 @@ constexpr long long kExpectedCap = kFileLimit - 64;
 // retries at once uses all of one.
 constexpr double kIdleCpuShare = 0.25;
 
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    reset();
-    fd_ = std::exchange(o.fd_, -1);
-    return *this;
-  }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-  [[nodiscard]] int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-// A TCP connection to 127.0.0.1:port, established (by the kernel's backlog if the server has not
-// accepted it yet).
-Fd connectTo(uint16_t port) {
-  Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in at{};
-  at.sin_family = AF_INET;
-  at.sin_port = htons(port);
-  at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&at), sizeof at) != 0) return Fd();
-  return fd;
-}
-
-// Everything `fd` receives until the peer closes, `timeout` passes, or (if given) `until` arrives.
-std::string readAll(int fd, std::chrono::milliseconds timeout, std::string_view until = {}) {
-  std::string out;
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left <= 0ms) return out;
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return out;
-    char buffer[4096];
-    const ssize_t n = ::read(fd, buffer, sizeof buffer);
-    if (n <= 0) return out;
-    out.append(buffer, static_cast<std::size_t>(n));
-    if (!until.empty() && out.find(until) != std::string::npos) return out;
-  }
-}
-
-// Sends `request` on a new connection and returns what comes back before the server closes it.
-std::string roundTrip(uint16_t port, const std::string& request, std::chrono::milliseconds timeout = 3s) {
-  Fd fd = connectTo(port);
-  if (fd.get() < 0) return "";
-  if (::write(fd.get(), request.data(), request.size()) != static_cast<ssize_t>(request.size())) return "";
-  return readAll(fd.get(), timeout);
-}
-
 std::string get(uint16_t port, const std::string& path) {
-  return roundTrip(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  return testing::rawGet(port, path);
 }
 
 bool healthzAnswers(uint16_t port) {
@@ -105,14 +48,6 @@ bool healthzAnswersWithin(uint16_t port, std::chrono::seconds timeout) {
   while (std::chrono::steady_clock::now() < deadline)
     if (healthzAnswers(port)) return true;
   return false;
-}
-
-// True if the server closed `fd` (EOF or reset) without sending anything.
-bool closedByServer(int fd) {
-  pollfd p{fd, POLLIN, 0};
-  if (::poll(&p, 1, 0) <= 0) return false;
-  char c;
-  return ::recv(fd, &c, 1, MSG_DONTWAIT) <= 0;
 }
 
 // CPU seconds (user + system) the process has used.
@@ -142,11 +77,7 @@ double cpuShareOver(int pid, std::chrono::milliseconds window) {
 }
 
 long long metric(uint16_t port, const std::string& series) {
-  const std::string response = get(port, "/metrics");
-  std::istringstream in(response.substr(response.find("\r\n\r\n") + 4));
-  for (std::string line; std::getline(in, line);)
-    if (line.starts_with(series + " ")) return std::stoll(line.substr(series.size() + 1));
-  return -1;
+  return testing::metricValue(port, series);
 }
 
 // The connection cap the server logged at start.
@@ -185,7 +116,7 @@ TEST(ConnectionLimits, BeyondWhatItCanHoldConnectionsAreRefusedAndTheServerStays
   held.erase(held.begin(), held.begin() + 100);  // some guests go away
   ASSERT_TRUE(healthzAnswersWithin(port, 5s)) << server.log();
   EXPECT_EQ(metric(port, "roomgate_connections_limit"), cap);
-  EXPECT_GE(metric(port, "roomgate_connections_refused_total"), kConnections - cap);
+  EXPECT_GE(metric(port, "roomgate_connections_refused_total{reason=\"limit\"}"), kConnections - cap);
   EXPECT_EQ(loggedCap(server), cap) << server.log();
   EXPECT_NE(server.log().find("open files: at most 256"), std::string::npos) << server.log();
 }

@@ -85,7 +85,7 @@ TEST(Metrics, WritesTheSnapshotsFigures) {
   s.verification.countSend("sms", SendOutcome::kRateLimited);
   s.verification.countSend("sms", SendOutcome::kRateLimited);
   s.verification.countCheck(CheckResult::kWrongCode);
-  s.connections = {12, 960, 3, 2};
+  s.connections = {12, 960, 3, 2, 256, 4, 5, 6, 7, 8, 9};
   const std::string text = renderMetrics(s);
   for (const char* line : {
            "roomgate_rooms{type=\"group\"} 2",
@@ -109,8 +109,15 @@ TEST(Metrics, WritesTheSnapshotsFigures) {
            "# TYPE roomgate_participants gauge",
            "roomgate_connections 12",
            "roomgate_connections_limit 960",
-           "roomgate_connections_refused_total 3",
+           "roomgate_connections_refused_total{reason=\"limit\"} 3",
+           "roomgate_connections_refused_total{reason=\"per_address\"} 4",
+           "roomgate_connections_per_address_limit 256",
            "roomgate_accept_pauses_total 2",
+           "roomgate_slow_requests_closed_total{phase=\"headers\"} 5",
+           "roomgate_slow_requests_closed_total{phase=\"body\"} 6",
+           "roomgate_requests_refused_total{reason=\"folded_header\"} 7",
+           "roomgate_requests_refused_total{reason=\"invalid_websocket_key\"} 8",
+           "roomgate_requests_refused_total{reason=\"origin_not_allowed\"} 9",
        })
     EXPECT_TRUE(hasLine(text, line)) << line << "\nin:\n" << text;
 }

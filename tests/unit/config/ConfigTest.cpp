@@ -100,6 +100,59 @@ TEST(ConfigLoad, MetricsTokenIsOptionalButNotShort) {
   EXPECT_NE(bad.error().message.find("ROOMGATE_METRICS_TOKEN"), std::string::npos);
 }
 
+TEST(ConfigLoad, AllowedOriginsAreValidatedAtStart) {
+  auto none = load({});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->allowedOrigins.empty());
+  Sources s;
+  s.env["ROOMGATE_ALLOWED_ORIGINS"] = "https://app.example.com, http://LOCALHOST:3000,";
+  auto c = load(s);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->allowedOrigins.size(), 2u);
+  EXPECT_EQ(c->allowedOrigins[0].text(), "https://app.example.com");
+  EXPECT_EQ(c->allowedOrigins[1].text(), "http://localhost:3000");
+  for (const char* bad : {"https://app.example.com/", "app.example.com", "null", "https://a.example/path"}) {
+    s.env["ROOMGATE_ALLOWED_ORIGINS"] = bad;
+    auto refused = load(s);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.error().message.find("ROOMGATE_ALLOWED_ORIGINS"), std::string::npos);
+    EXPECT_NE(refused.error().message.find(bad), std::string::npos) << refused.error().message;
+  }
+}
+
+TEST(ConfigLoad, TrustedProxiesAreAddressesOrRanges) {
+  auto none = load({});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->trustedProxies.empty()) << "no proxy is trusted by default";
+  Sources s;
+  s.env["ROOMGATE_TRUSTED_PROXIES"] = "10.0.0.5, 172.16.0.0/12,fd00::/8";
+  auto c = load(s);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_TRUE(c->trustedProxies.contains("10.0.0.5"));
+  EXPECT_TRUE(c->trustedProxies.contains("172.20.1.1"));
+  EXPECT_TRUE(c->trustedProxies.contains("fd00::1"));
+  EXPECT_FALSE(c->trustedProxies.contains("10.0.0.6"));
+  for (const char* bad : {"proxy.internal", "10.0.0.0/33", "10.0.0.1/8"}) {
+    s.env["ROOMGATE_TRUSTED_PROXIES"] = bad;
+    auto refused = load(s);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.error().message.find("ROOMGATE_TRUSTED_PROXIES"), std::string::npos);
+  }
+}
+
+TEST(ConfigLoad, ConnectionsPerAddress) {
+  auto none = load({});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->maxConnectionsPerAddress, 0) << "unset: the server's default";
+  Sources s;
+  s.env["ROOMGATE_MAX_CONNECTIONS_PER_ADDRESS"] = "64";
+  auto c = load(s);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->maxConnectionsPerAddress, 64);
+  s.env["ROOMGATE_MAX_CONNECTIONS_PER_ADDRESS"] = "0";
+  EXPECT_FALSE(load(s).ok());
+}
+
 TEST(ConfigLoad, MediaPortAndAddresses) {
   auto c = load({});
   ASSERT_TRUE(c.ok());
