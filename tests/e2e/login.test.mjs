@@ -14,6 +14,7 @@ import {
   textMatching,
 } from './lib/browser.mjs';
 import { codeFor, outbox, repoRoot, startServer } from './lib/server.mjs';
+import { freePort } from './lib/turn.mjs';
 
 const MABEL_PHONE = '+18005554321';
 // Screenshots go to build/screenshots; ROOMGATE_SCREENSHOT_DIR=docs/images refreshes the README's.
@@ -319,5 +320,22 @@ test('a guest with only an e-mail address is told where the code went', async (t
   await callView(page).waitFor({ state: 'visible' });
   assert.equal(await textMatching(callView(page).getByRole('heading'), /You're in/), "You're in, mabel");
 
+  assertNoProblems(problems);
+});
+
+test('a delivery that fails after the page said "Sent" brings the guest back to the name with the reason', async (t) => {
+  // An SMTP relay that refuses connections: /login answers at once (it never waits for a provider),
+  // and the page learns of the failure from /login/status.
+  const closed = await freePort();
+  const guest = { name: 'ema', email: 'ema@example.com', rooms: ['My Room'] };
+  const { page, problems } = await openPage(t, {
+    guests: [guest],
+    env: { ROOMGATE_SMTP_URL: `smtp://127.0.0.1:${closed}`, ROOMGATE_SMTP_FROM: 'rooms@example.com' },
+  });
+
+  await enterName(page, 'ema');
+  assert.match(await textMatching(statusRegion(page), /Sent code/), /e•••@e•••\.com/);
+  assert.match(await textMatching(alertRegion(page), /e-mail/, 15_000), /cannot send e-mail right now/);
+  assert.equal(await page.evaluate(() => document.body.dataset.step), 'name');
   assertNoProblems(problems);
 });

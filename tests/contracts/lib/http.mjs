@@ -41,9 +41,14 @@ export async function outboxRows(db) {
  * the status answer: 200 {delivery: "sent"} or the delivery's error; a refused /login itself is returned
  * as it is.
  */
-export async function loginAndDelivery(post, body, { timeoutMs = 20_000 } = {}) {
+export async function loginAndDelivery(post, body, options) {
   const login = await post('/login', body);
   if (login.status !== 200) return login;
+  return deliveryOf(post, options);
+}
+
+/** GET /login/status for the client's last login until it stops saying "pending". */
+export async function deliveryOf(post, { timeoutMs = 20_000 } = {}) {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const status = await post('/login/status');

@@ -14,7 +14,7 @@ const STARTUP_TIMEOUT_MS = 10_000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // A port free on 127.0.0.1 for both UDP and TCP (turnserver listens on both).
-async function freePort() {
+export async function freePort() {
   for (;;) {
     const udp = dgram.createSocket('udp4');
     await new Promise((resolve, reject) => udp.bind(0, '127.0.0.1', resolve).once('error', reject));
