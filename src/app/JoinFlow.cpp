@@ -156,9 +156,24 @@ std::string JoinFlow::localSid() {
   return "VE" + toHex(std::span(d).first(16));
 }
 
+std::optional<Error> JoinFlow::limit(TokenBuckets& buckets, const std::string& key, RateLimit which) {
+  const int64_t nowMs =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch()).count();
+  const int wait = buckets.take(key, nowMs);
+  if (wait == 0) return std::nullopt;
+  counters_.countRateLimited(which);
+  return Error::tooMany("rate_limited", "Too many tries in a short time. Wait a little, then try again.",
+                        wait);
+}
+
 LoginReply JoinFlow::login(const LoginRequest& request) {
+  if (!request.client.empty())
+    if (auto refused = limit(loginsPerAddress_, addressKey(request.client), RateLimit::kLoginAddress))
+      return LoginReply::ready(std::move(*refused));
   auto identity = directory::validateIdentity(request.username);
   if (!identity) return LoginReply::ready(identity.error());
+  if (auto refused = limit(loginsPerIdentity_, asciiLower(*identity), RateLimit::kLoginIdentity))
+    return LoginReply::ready(std::move(*refused));
   if (request.channel && *request.channel != "sms" && *request.channel != "email")
     return LoginReply::ready(Error::badRequest("invalid_field", "\"channel\" must be \"sms\" or \"email\"."));
   std::optional<std::string> room;
@@ -291,7 +306,19 @@ Result<DeliveryState> JoinFlow::deliveryStatus(const LoginSession& session) cons
   return DeliveryState::kSent;
 }
 
-VerifyReply JoinFlow::verify(const LoginSession& session, std::string_view code) {
+VerifyReply JoinFlow::verify(const LoginSession& session, std::string_view code, std::string_view client) {
+  if (!client.empty())
+    if (auto refused = limit(checksPerAddress_, addressKey(client), RateLimit::kVerifyAddress))
+      return VerifyReply::ready(std::move(*refused));
+  const std::string who = asciiLower(session.identity);
+  if (auto refused = limit(checksPerIdentity_, who, RateLimit::kVerifyIdentity))
+    return VerifyReply::ready(std::move(*refused));
+  if (const int wait = failures_.secondsUntilAllowed(who, unixSeconds(clock_.now())); wait > 0) {
+    counters_.countRateLimited(RateLimit::kFailureBudget);
+    return VerifyReply::ready(Error::tooMany(
+        "too_many_failures",
+        "Too many wrong codes for this name today. Try again later, or ask the host for help.", wait));
+  }
   std::string digits;
   for (char c : code) {
     if (c == ' ' || c == '-') continue;
@@ -307,7 +334,7 @@ VerifyReply JoinFlow::verify(const LoginSession& session, std::string_view code)
 
   const auto checked = verifier_.check(session.verificationSid, digits);
   const auto guest = directory_.find(session.identity);
-  countCheck(checked.outcome, guest.has_value());
+  countCheck(session.identity, checked.outcome, guest.has_value());
   switch (checked.outcome) {
     case verify::CheckOutcome::kApproved:
       if (guest) return VerifyReply::ready(admit(*guest, session));
@@ -329,7 +356,7 @@ VerifyReply JoinFlow::verify(const LoginSession& session, std::string_view code)
 VerifyReply JoinFlow::checkWithTwilio(const LoginSession& session, std::string digits) {
   const auto guest = directory_.find(session.identity);
   if (!guest) {
-    counters_.countCheck(CheckResult::kWrongCode);
+    countCheck(session.identity, verify::CheckOutcome::kWrongCode, false);
     return VerifyReply::ready(wrongCode(kChecksRemainingUnknown));  // a decoy: nothing was ever sent
   }
   const auto destination = session.channel == "email" ? guest->email : guest->phone;
@@ -370,7 +397,7 @@ Result<Joined> JoinFlow::finishTwilioCheck(const LoginSession& session,
   }
   const auto guest =
       *checked == verify::CheckOutcome::kApproved ? directory_.find(session.identity) : std::nullopt;
-  countCheck(*checked, guest.has_value());
+  countCheck(session.identity, *checked, guest.has_value());
   switch (*checked) {
     case verify::CheckOutcome::kApproved:
       if (guest) return admit(*guest, session);
@@ -385,18 +412,24 @@ Result<Joined> JoinFlow::finishTwilioCheck(const LoginSession& session,
   return codeExpired();
 }
 
-void JoinFlow::countCheck(verify::CheckOutcome outcome, bool onList) {
-  switch (outcome) {
-    case verify::CheckOutcome::kApproved:
-      return counters_.countCheck(onList ? CheckResult::kApproved : CheckResult::kWrongCode);
-    case verify::CheckOutcome::kWrongCode:
-      return counters_.countCheck(CheckResult::kWrongCode);
-    case verify::CheckOutcome::kTooManyChecks:
-      return counters_.countCheck(CheckResult::kTooManyChecks);
-    case verify::CheckOutcome::kNotFound:
-      break;
-  }
-  counters_.countCheck(CheckResult::kExpired);
+void JoinFlow::countCheck(const std::string& identity, verify::CheckOutcome outcome, bool onList) {
+  const CheckResult result = [&] {
+    switch (outcome) {
+      case verify::CheckOutcome::kApproved:
+        return onList ? CheckResult::kApproved : CheckResult::kWrongCode;
+      case verify::CheckOutcome::kWrongCode:
+        return CheckResult::kWrongCode;
+      case verify::CheckOutcome::kTooManyChecks:
+        return CheckResult::kTooManyChecks;
+      case verify::CheckOutcome::kNotFound:
+        break;
+    }
+    return CheckResult::kExpired;
+  }();
+  counters_.countCheck(result);
+  // A wrong code spends the name's daily budget, whichever verification or channel it was for.
+  if (result == CheckResult::kWrongCode || result == CheckResult::kTooManyChecks)
+    failures_.fail(asciiLower(identity), unixSeconds(clock_.now()));
 }
 
 Result<Joined> JoinFlow::admit(const directory::Guest& guest, const LoginSession& session) {

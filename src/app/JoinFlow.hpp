@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "app/LoginSession.hpp"
+#include "app/RateLimits.hpp"
 #include "app/VerificationCounters.hpp"
 #include "common/Clock.hpp"
 #include "common/Error.hpp"
@@ -36,6 +37,7 @@ struct LoginRequest {
   std::string username;
   std::optional<std::string> room;     // one of the guest's rooms; none = their first
   std::optional<std::string> channel;  // "sms" or "email"; none = SMS when a phone is on file
+  std::string client = {};             // the client's address (http::clientAddress); "" if unknown
 };
 
 struct LoginAnswer {
@@ -86,7 +88,9 @@ class JoinFlow {
   // How the delivery that `session`'s login queued is going.
   [[nodiscard]] Result<DeliveryState> deliveryStatus(const LoginSession& session) const;
   // `code` as the guest typed it; spaces and dashes are ignored.
-  [[nodiscard]] VerifyReply verify(const LoginSession& session, std::string_view code);
+  // `client`: as LoginRequest::client.
+  [[nodiscard]] VerifyReply verify(const LoginSession& session, std::string_view code,
+                                   std::string_view client = {});
   // How sends and checks ended so far (for /metrics), each counted where its outcome is decided.
   [[nodiscard]] const VerificationCounters& counters() const { return counters_; }
 
@@ -114,8 +118,8 @@ class JoinFlow {
   [[nodiscard]] Result<Joined> finishTwilioCheck(const LoginSession& session,
                                                  const Result<verify::CheckOutcome>& checked);
   // Counts a check's outcome; an approval for a name not (or no longer) on the list counts as wrong
-  // (`onList` matters for approvals only).
-  void countCheck(verify::CheckOutcome outcome, bool onList);
+  // (`onList` matters for approvals only); a wrong code spends `identity`'s failure budget.
+  void countCheck(const std::string& identity, verify::CheckOutcome outcome, bool onList);
   // The token for a verified guest: their chosen room if invited to it, else their first.
   [[nodiscard]] Result<Joined> admit(const directory::Guest& guest, const LoginSession& session);
 
@@ -128,6 +132,11 @@ class JoinFlow {
   JoinFlowOptions options_;
   const twilio::TwilioClient* twilioVerify_;
   VerificationCounters counters_;
+  TokenBuckets loginsPerAddress_{kLoginsPerAddress}, loginsPerIdentity_{kLoginsPerIdentity};
+  TokenBuckets checksPerAddress_{kChecksPerAddress}, checksPerIdentity_{kChecksPerIdentity};
+  FailureBudget failures_{kMaxFailedChecksPerDay, kFailureWindow};
+  // 429 from `buckets` for `key` if it has no token left (counted as `limit`); none if one was taken.
+  [[nodiscard]] std::optional<Error> limit(TokenBuckets& buckets, const std::string& key, RateLimit limit);
   directory::Directory::ContactMix mix_;
   std::optional<int64_t> mixReadAt_;  // unix seconds; none before the first read
   uint64_t localSids_ = 0;

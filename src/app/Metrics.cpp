@@ -181,6 +181,10 @@ void writeVerification(Writer& w, const VerificationCounters& v) {
   w.family("roomgate_verification_checks_total", "counter", "Codes checked by /verify, by outcome.");
   for (std::size_t o = 0; o < kCheckResultNames.size(); ++o)
     w.sample(v.checks[o], {{"outcome", kCheckResultNames[o]}});
+  w.family("roomgate_rate_limited_total", "counter",
+           "/login and /verify requests refused with 429 by a rate limit (app/RateLimits.hpp), by limit.");
+  for (std::size_t l = 0; l < kRateLimitNames.size(); ++l)
+    w.sample(v.rateLimited[l], {{"limit", kRateLimitNames[l]}});
 }
 
 void writeConnections(Writer& w, const ConnectionFigures& c) {

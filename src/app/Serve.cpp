@@ -170,7 +170,8 @@ int serve(const config::Config& config) {
                  config.tokenTtlSeconds,
                  config.twilioVideo ? "twilio" : "builtin",
                  config.metricsToken.value_or(""),
-                 {config.publicUrl ? originOfUrl(*config.publicUrl) : std::nullopt, config.allowedOrigins}});
+                 {config.publicUrl ? originOfUrl(*config.publicUrl) : std::nullopt, config.allowedOrigins},
+                 config.trustedProxies});
 
   // Live rooms: the signaling service, fed by the rooms table, the revocation watermarks and the
   // verification records (for the "verified" badge).

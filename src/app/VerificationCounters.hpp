@@ -36,9 +36,19 @@ enum class CheckResult {
 inline constexpr std::array<std::string_view, 5> kCheckResultNames = {"approved", "wrong_code", "expired",
                                                                       "too_many_checks", "failed"};
 
+// Which limit of app/RateLimits.hpp refused a request.
+enum class RateLimit { kLoginAddress, kLoginIdentity, kVerifyAddress, kVerifyIdentity, kFailureBudget };
+inline constexpr std::array<std::string_view, 5> kRateLimitNames = {
+    "login_per_address", "login_per_identity", "verify_per_address", "verify_per_identity", "failure_budget"};
+
 struct VerificationCounters {
   std::array<std::array<uint64_t, kSendOutcomeNames.size()>, kSendChannelNames.size()> sends{};
   std::array<uint64_t, kCheckResultNames.size()> checks{};
+  std::array<uint64_t, kRateLimitNames.size()> rateLimited{};
+  void countRateLimited(RateLimit limit) { ++rateLimited[static_cast<std::size_t>(limit)]; }
+  [[nodiscard]] uint64_t limited(RateLimit limit) const {
+    return rateLimited[static_cast<std::size_t>(limit)];
+  }
 
   // `channel` is "sms" or "email" (anything else counts as "sms": JoinFlow validated it before).
   void countSend(std::string_view channel, SendOutcome outcome) {

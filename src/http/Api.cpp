@@ -199,7 +199,9 @@ Reply Api::login(const Request& request) {
   auto channel = stringField(*body, "channel", false);
   if (!channel) return Reply::ready(errorResponse(channel.error()));
 
-  return flow_.login({*username.value(), room.value(), channel.value()})
+  return flow_
+      .login(
+          {*username.value(), room.value(), channel.value(), clientAddress(request, options_.trustedProxies)})
       .map([this](Result<app::LoginAnswer> answer) {
         if (!answer) return errorResponse(answer.error());
         json out = {{"channel", answer->channel}, {"to", answer->maskedDestination}};
@@ -230,17 +232,20 @@ Reply Api::verify(const Request& request) {
   const auto session = loginSession(request);
   if (!session) return Reply::ready(errorResponse(session.error()));
 
-  return flow_.verify(*session, code).map([this](Result<app::Joined> joined) {
-    if (!joined) return errorResponse(joined.error());
-    Response r = jsonResponse(200, {{"token", joined->token},
-                                    {"identity", joined->identity},
-                                    {"room", joined->room},
-                                    {"video", options_.video}});
-    r.headers.emplace_back("Set-Cookie", SessionCookie::clearHeader(options_.cookieSecure));  // single use
-    r.headers.emplace_back("Set-Cookie", SessionCookie::setHeader(joined->token, options_.passTtlSeconds,
-                                                                  options_.cookieSecure, kPassCookieName));
-    return r;
-  });
+  return flow_.verify(*session, code, clientAddress(request, options_.trustedProxies))
+      .map([this](Result<app::Joined> joined) {
+        if (!joined) return errorResponse(joined.error());
+        Response r = jsonResponse(200, {{"token", joined->token},
+                                        {"identity", joined->identity},
+                                        {"room", joined->room},
+                                        {"video", options_.video}});
+        r.headers.emplace_back("Set-Cookie",
+                               SessionCookie::clearHeader(options_.cookieSecure));  // single use
+        r.headers.emplace_back("Set-Cookie",
+                               SessionCookie::setHeader(joined->token, options_.passTtlSeconds,
+                                                        options_.cookieSecure, kPassCookieName));
+        return r;
+      });
 }
 
 Response Api::echoOffer(const Request& request) {

@@ -21,6 +21,7 @@
 #include "common/Clock.hpp"
 #include "common/Eventually.hpp"
 #include "delivery/OutboxEntry.hpp"
+#include "http/ClientAddress.hpp"
 #include "http/Message.hpp"
 #include "http/OriginPolicy.hpp"
 #include "http/SessionCookie.hpp"
@@ -47,6 +48,7 @@ struct ApiOptions {
   std::string video = "builtin";  // what /verify tells the page to join with: "builtin" or "twilio"
   std::string metricsToken;       // ROOMGATE_METRICS_TOKEN: the bearer token /metrics asks for; empty: none
   OriginPolicy origins;           // who may send state-changing requests (and open /rtc)
+  TrustedProxies trustedProxies;  // whose X-Forwarded-For names the client that the rate limits count
 };
 
 // Who may read GET /metrics. With a token configured, any client that sends `Authorization: Bearer

@@ -303,6 +303,69 @@ TEST_F(JoinFlowTest, WithOnlyEmailDeliverableStrangersAnswerAsGuestsDo) {
   queue.flush();
 }
 
+TEST_F(JoinFlowTest, OneAddressIsSlowedDownWith429AndRetryAfterWhileOthersAreServed) {
+  for (int i = 0; i < kLoginsPerAddress.burst; ++i)
+    ASSERT_TRUE(loginNow({"stranger" + std::to_string(i), std::nullopt, std::nullopt, "198.51.100.7"}).ok());
+  auto refused = loginNow({"mabel", std::nullopt, std::nullopt, "198.51.100.7"});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().status, 429);
+  EXPECT_EQ(refused.error().code, "rate_limited");
+  EXPECT_EQ(refused.error().retryAfterSeconds, kLoginsPerAddress.refill.count());
+  EXPECT_TRUE(loginNow({"mabel", std::nullopt, std::nullopt, "198.51.100.8"}).ok());
+  clock_.advance(kLoginsPerAddress.refill);
+  EXPECT_TRUE(loginNow({"mabel", std::nullopt, std::nullopt, "198.51.100.7"}).ok());
+  EXPECT_EQ(flow_.counters().limited(RateLimit::kLoginAddress), 1u);
+}
+
+TEST_F(JoinFlowTest, OneNameIsSlowedDownFromEveryAddressAndStrangersAlike) {
+  for (const std::string name : {"mabel", "mallory"}) {
+    for (int i = 0; i < kLoginsPerIdentity.burst; ++i) {
+      auto r = loginNow({name, std::nullopt, std::nullopt, "203.0.113." + std::to_string(i)});
+      ASSERT_NE(r.ok() ? "" : r.error().code, "rate_limited") << name << " " << i;
+    }
+    auto refused = loginNow({name, std::nullopt, std::nullopt, "203.0.113.200"});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, "rate_limited") << name;
+    EXPECT_EQ(refused.error().retryAfterSeconds, kLoginsPerIdentity.refill.count());
+  }
+  EXPECT_EQ(flow_.counters().limited(RateLimit::kLoginIdentity), 2u);
+}
+
+TEST_F(JoinFlowTest, AFailureBudgetPerNameSpansVerificationsAndChannelsForADay) {
+  // New codes keep coming (a guest with a phone and an e-mail address has two destinations), but after
+  // kMaxFailedChecksPerDay wrong codes the name is refused until its oldest failure is a day old.
+  ASSERT_TRUE(
+      directory_.add({"both", std::string("+18005550199"), std::string("both@example.com"), {"My Room"}})
+          .ok());
+  int failed = 0;
+  std::optional<Error> refusal;
+  for (int round = 0; round < 20 && !refusal; ++round) {
+    auto login = loginNow({"both", std::nullopt, std::string(round % 2 ? "email" : "sms")});
+    ASSERT_TRUE(login.ok()) << login.error().code;
+    for (int i = 0; i < 3 && !refusal; ++i) {
+      auto v = verifyNow(login->session, "0000000");
+      if (v.error().code == "too_many_failures")
+        refusal = v.error();
+      else
+        ++failed;
+    }
+    clock_.advance(std::chrono::minutes(31));  // past the send window and the per-name buckets
+  }
+  ASSERT_TRUE(refusal) << "never refused";
+  EXPECT_EQ(failed, kMaxFailedChecksPerDay);
+  EXPECT_EQ(refusal->status, 429);
+  EXPECT_GT(*refusal->retryAfterSeconds, 0);
+  // Even the right code is refused while the budget is spent.
+  auto login = loginNow({"both", std::nullopt, std::nullopt});
+  ASSERT_TRUE(login.ok());
+  EXPECT_EQ(verifyNow(login->session, sent().back().code).error().code, "too_many_failures");
+  clock_.advance(kFailureWindow);
+  auto fresh = loginNow({"both", std::nullopt, std::nullopt});
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_TRUE(verifyNow(fresh->session, sent().back().code).ok());
+  EXPECT_GE(flow_.counters().limited(RateLimit::kFailureBudget), 2u);
+}
+
 TEST_F(JoinFlowTest, SendsAndChecksAreCountedByOutcome) {
   auto login = loginNow({"mabel", std::nullopt, std::nullopt});
   ASSERT_TRUE(login.ok());
