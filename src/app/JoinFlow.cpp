@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "common/Crypto.hpp"
 #include "common/Encoding.hpp"
@@ -103,7 +104,9 @@ JoinFlow::JoinFlow(directory::Directory& directory, verify::Verifier& verifier,
       clock_(clock),
       decoyKey_(deriveKey(secret, "decoy")),
       options_(std::move(options)),
-      twilioVerify_(twilioVerify) {}
+      twilioVerify_(twilioVerify),
+      smsPerHour_(hourly(options_.smsPerHour)),
+      smsPerCountry_(hourly(options_.smsPerCountryPerHour)) {}
 
 namespace {
 
@@ -119,12 +122,42 @@ std::string JoinFlow::decoyDestination(std::string_view identity, std::string_vi
   return (channel == "email" ? "unknown-email:" : "unknown:") + toHex(std::span(d).first(12));
 }
 
-JoinFlow::Contact JoinFlow::decoyContact(std::string_view identity) {
+void JoinFlow::refreshMix() {
   const int64_t now = unixSeconds(clock_.now());
   if (!mixReadAt_ || now - *mixReadAt_ >= kContactMixRefresh.count()) {
     mix_ = directory_.contactMix();
     mixReadAt_ = now;
   }
+}
+
+std::optional<Error> JoinFlow::smsRefusal(int callingCode) {
+  refreshMix();
+  const bool allowed = options_.smsCountries.empty() ? mix_.callingCodes.contains(callingCode)
+                                                     : options_.smsCountries.contains(callingCode);
+  if (!allowed) {
+    counters_.countRateLimited(RateLimit::kSmsCountryNotAllowed);
+    return Error::badRequest(
+        "sms_country_not_allowed",
+        "We do not send text messages to your country; ask the host, or for the code by e-mail.");
+  }
+  const int64_t nowMs =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch()).count();
+  for (auto [buckets, key, which] :
+       {std::tuple{&smsPerHour_, std::string("all"), RateLimit::kSmsPerHour},
+        std::tuple{&smsPerCountry_, std::to_string(callingCode), RateLimit::kSmsPerCountry}}) {
+    if (const int wait = buckets->take(key, nowMs); wait > 0) {
+      counters_.countRateLimited(which);
+      return Error::tooMany(
+          "too_many_texts",
+          "We are sending too many text messages right now. Try again later, or ask for the code by e-mail.",
+          wait);
+    }
+  }
+  return std::nullopt;
+}
+
+JoinFlow::Contact JoinFlow::decoyContact(std::string_view identity) {
+  refreshMix();
   const Digest d = hmacSha256(decoyKey_, "contact:" + asciiLower(identity));
   const auto byte = [&](std::size_t i) { return std::to_integer<unsigned>(d[i]); };
   // Which kind of guest this name pretends to be, in the proportions of the list.
@@ -138,6 +171,22 @@ JoinFlow::Contact JoinFlow::decoyContact(std::string_view identity) {
   Contact c;
   if (phone) {
     c.phone = decoyDestination(identity, "sms");
+    // A calling code drawn as the list's phones are spread over them.
+    int64_t phones = 0;
+    for (const auto& [code, n] : mix_.callingCodes) phones += n;
+    int64_t at =
+        phones == 0
+            ? 0
+            : static_cast<int64_t>((uint64_t{byte(9)} << 24 | byte(10) << 16 | byte(11) << 8 | byte(12)) %
+                                   static_cast<uint64_t>(phones));
+    c.callingCode = 1;
+    for (const auto& [code, n] : mix_.callingCodes) {
+      if (at < n) {
+        c.callingCode = code;
+        break;
+      }
+      at -= n;
+    }
     c.maskedPhone = std::string(directory::kMaskedPhoneStars, '*') + static_cast<char>('0' + byte(4) % 10) +
                     static_cast<char>('0' + byte(5) % 10);
   }
@@ -193,7 +242,8 @@ LoginReply JoinFlow::login(const LoginRequest& request) {
   // From here on a guest and a decoy take the same steps.
   const Contact contact =
       guest ? Contact{guest->phone, guest->email, guest->phone ? directory::maskPhone(*guest->phone) : "",
-                      guest->email ? directory::maskEmail(*guest->email) : ""}
+                      guest->email ? directory::maskEmail(*guest->email) : "",
+                      guest->phone ? directory::callingCode(*guest->phone) : 0}
             : decoyContact(*identity);
   const bool wantsEmail = request.channel ? *request.channel == "email" : !contact.phone.has_value();
   const std::string channel = wantsEmail ? "email" : "sms";
@@ -213,6 +263,8 @@ LoginReply JoinFlow::login(const LoginRequest& request) {
     counters_.countSend(channel, SendOutcome::kUnavailable);
     return LoginReply::ready(unavailable(channel));
   }
+  if (channel == "sms")
+    if (auto refused = smsRefusal(contact.callingCode)) return LoginReply::ready(std::move(*refused));
 
   if (twilioVerify_) {
     // Twilio keeps the verification; the session only says who asked, for where, by which channel.

@@ -16,6 +16,7 @@
 // Thread: the server's I/O thread only (including the completions of deferred replies).
 #include <deque>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -57,7 +58,11 @@ struct JoinFlowOptions {
   Seconds tokenTtl = token::kDefaultTokenTtl;
   // The host browsers see the page on: an SMS ends with "@host #123456" so the browser offers the code
   // only on that origin (WebOTP / origin-bound one-time codes). Empty: no such line.
-  std::string otpHost;
+  std::string otpHost = {};
+  int smsPerHour = kDefaultSmsPerHour;                      // ROOMGATE_SMS_PER_HOUR
+  int smsPerCountryPerHour = kDefaultSmsPerCountryPerHour;  // ROOMGATE_SMS_PER_COUNTRY_PER_HOUR
+  // ROOMGATE_SMS_COUNTRIES: the calling codes texts may go to; empty: those of the phones on the list.
+  std::set<int> smsCountries = {};
 };
 
 // How a code's delivery is going, as GET /login/status tells the page (a failure is an Error).
@@ -99,7 +104,11 @@ class JoinFlow {
   struct Contact {
     std::optional<std::string> phone, email;
     std::string maskedPhone, maskedEmail;
+    int callingCode = 0;  // the phone's (a decoy's is drawn from the list's)
   };
+  // The hourly SMS caps and the allowed countries, for a text to `callingCode`; none if it may go.
+  [[nodiscard]] std::optional<Error> smsRefusal(int callingCode);
+  void refreshMix();
   // The decoy destination for `identity` on `channel`: stable, unguessable without the secret, never a
   // real address.
   [[nodiscard]] std::string decoyDestination(std::string_view identity, std::string_view channel) const;
@@ -135,6 +144,7 @@ class JoinFlow {
   TokenBuckets loginsPerAddress_{kLoginsPerAddress}, loginsPerIdentity_{kLoginsPerIdentity};
   TokenBuckets checksPerAddress_{kChecksPerAddress}, checksPerIdentity_{kChecksPerIdentity};
   FailureBudget failures_{kMaxFailedChecksPerDay, kFailureWindow};
+  TokenBuckets smsPerHour_, smsPerCountry_;
   // 429 from `buckets` for `key` if it has no token left (counted as `limit`); none if one was taken.
   [[nodiscard]] std::optional<Error> limit(TokenBuckets& buckets, const std::string& key, RateLimit limit);
   directory::Directory::ContactMix mix_;

@@ -35,6 +35,17 @@ inline constexpr BucketSpec kChecksPerIdentity{10, Seconds(30)};
 // NIST SP 800-63B's 100, and enough for a guest who mistypes.
 inline constexpr int kMaxFailedChecksPerDay = 20;
 inline constexpr Seconds kFailureWindow = std::chrono::hours(24);
+// Text messages per hour, all destinations together: SMS cost a customer money, and nothing a guest does
+// needs more (ROOMGATE_SMS_PER_HOUR changes it). Strangers' decoys count as sends.
+inline constexpr int kDefaultSmsPerHour = 1000;
+// Text messages per hour to one country calling code (ROOMGATE_SMS_PER_COUNTRY_PER_HOUR): pumping goes
+// for expensive destinations.
+inline constexpr int kDefaultSmsPerCountryPerHour = 300;
+// A bucket that allows `perHour` a hour, all of them at once at most.
+[[nodiscard]] constexpr BucketSpec hourly(int perHour) {
+  return {perHour, Seconds(3600 / perHour)};
+}
+
 // Keys (addresses, names) each limiter remembers at most; beyond it, the ones whose state has run out
 // (a full bucket, no failure in the window) are forgotten first, then the oldest.
 inline constexpr std::size_t kMaxRateLimitKeys = 65536;

@@ -160,7 +160,8 @@ int serve(const config::Config& config) {
   verify::Verifier verifier(verifications, clock, random, *secret, config.codeLength);
   token::TokenMinter minter(*credentials, clock);
   JoinFlow flow(directory, verifier, deliveries, minter, clock, *secret,
-                {config.revealUnknown, Seconds(config.tokenTtlSeconds), config.otpHost()},
+                {config.revealUnknown, Seconds(config.tokenTtlSeconds), config.otpHost(), config.smsPerHour,
+                 config.smsPerCountryPerHour, config.smsCountries},
                 config.twilioVerify ? &twilio : nullptr);
   http::SessionCookie cookie(deriveKey(*secret, "session-cookie"));
   http::Api api(flow, cookie, clock,

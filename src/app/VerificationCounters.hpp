@@ -37,9 +37,19 @@ inline constexpr std::array<std::string_view, 5> kCheckResultNames = {"approved"
                                                                       "too_many_checks", "failed"};
 
 // Which limit of app/RateLimits.hpp refused a request.
-enum class RateLimit { kLoginAddress, kLoginIdentity, kVerifyAddress, kVerifyIdentity, kFailureBudget };
-inline constexpr std::array<std::string_view, 5> kRateLimitNames = {
-    "login_per_address", "login_per_identity", "verify_per_address", "verify_per_identity", "failure_budget"};
+enum class RateLimit {
+  kLoginAddress,
+  kLoginIdentity,
+  kVerifyAddress,
+  kVerifyIdentity,
+  kFailureBudget,
+  kSmsPerHour,
+  kSmsPerCountry,
+  kSmsCountryNotAllowed,
+};
+inline constexpr std::array<std::string_view, 8> kRateLimitNames = {
+    "login_per_address", "login_per_identity", "verify_per_address", "verify_per_identity",
+    "failure_budget",    "sms_per_hour",       "sms_per_country",    "sms_country_not_allowed"};
 
 struct VerificationCounters {
   std::array<std::array<uint64_t, kSendOutcomeNames.size()>, kSendChannelNames.size()> sends{};

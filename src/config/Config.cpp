@@ -11,6 +11,7 @@
 
 #include "common/Text.hpp"
 #include "config/DotEnv.hpp"
+#include "directory/PhoneNumber.hpp"
 
 extern char** environ;
 
@@ -226,6 +227,17 @@ Status loadHttp(const Sources& s, Config& c) {
     }
     c.trustedProxies = IpRangeSet(std::move(ranges));
   }
+  if (auto v = s.lookup("ROOMGATE_SMS_COUNTRIES")) {
+    for (const auto item : listItems(*v)) {
+      const std::string_view digits = item.starts_with('+') ? item.substr(1) : item;
+      const int code = directory::callingCode(digits);
+      if (code == 0 || std::to_string(code) != digits)
+        return invalid("ROOMGATE_SMS_COUNTRIES",
+                       "must list country calling codes separated by commas, e.g. 1,44 (got \"" +
+                           std::string(item) + "\")");
+      c.smsCountries.insert(code);
+    }
+  }
   if (c.publicUrl && !originOfUrl(*c.publicUrl))
     return invalid(
         "ROOMGATE_PUBLIC_URL",
@@ -273,7 +285,9 @@ Result<Config> load(const Sources& s) {
        {std::tuple{"ROOMGATE_CODE_LENGTH", &c.codeLength, 4, 10},
         std::tuple{"ROOMGATE_TOKEN_TTL", &c.tokenTtlSeconds, 1, 86400},
         std::tuple{"ROOMGATE_MAX_TOKEN_TTL", &c.maxTokenTtlSeconds, 60, 86400},
-        std::tuple{"ROOMGATE_MAX_CONNECTIONS_PER_ADDRESS", &c.maxConnectionsPerAddress, 1, 65536}}) {
+        std::tuple{"ROOMGATE_MAX_CONNECTIONS_PER_ADDRESS", &c.maxConnectionsPerAddress, 1, 65536},
+        std::tuple{"ROOMGATE_SMS_PER_HOUR", &c.smsPerHour, 1, 1000000},
+        std::tuple{"ROOMGATE_SMS_PER_COUNTRY_PER_HOUR", &c.smsPerCountryPerHour, 1, 1000000}}) {
     if (auto v = s.lookup(name)) {
       int n = 0;
       auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);

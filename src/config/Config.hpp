@@ -4,6 +4,7 @@
 // (SECRET_KEY, TWILIO_*) and ROOMGATE_* for roomgate's own; docs/CONFIGURATION.md lists them all.
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -78,6 +79,13 @@ struct Config {
   IpRangeSet trustedProxies;
   // ROOMGATE_MAX_CONNECTIONS_PER_ADDRESS, 1..65536; 0 (unset): http::kMaxConnectionsPerAddress
   int maxConnectionsPerAddress = 0;
+  // ROOMGATE_SMS_PER_HOUR, ROOMGATE_SMS_PER_COUNTRY_PER_HOUR (1..1000000): caps on text messages sent,
+  // all together and per country calling code (app/RateLimits.hpp's defaults).
+  int smsPerHour = 1000;
+  int smsPerCountryPerHour = 300;
+  // ROOMGATE_SMS_COUNTRIES: calling codes texts may go to ("1,44" or "+1,+44"); empty: the codes of the
+  // phones on the guest list.
+  std::set<int> smsCountries;
 
   [[nodiscard]] bool usesTwilioApi() const { return twilioSms || twilioVerify; }
   // HTTP basic credentials for Twilio's REST APIs: the account SID and auth token when the token is set

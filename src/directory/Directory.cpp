@@ -6,6 +6,7 @@
 #include "common/Text.hpp"
 #include "directory/GuestImport.hpp"
 #include "directory/Identity.hpp"
+#include "directory/PhoneNumber.hpp"
 #include "directory/Rooms.hpp"
 
 namespace roomgate::directory {
@@ -201,7 +202,13 @@ Directory::ContactMix Directory::contactMix() {
       "SELECT COALESCE(SUM(email IS NULL), 0), COALESCE(SUM(phone IS NULL), 0),"
       " COALESCE(SUM(phone IS NOT NULL AND email IS NOT NULL), 0) FROM participants");
   st.step();
-  return {st.integer(0), st.integer(1), st.integer(2)};
+  ContactMix mix{st.integer(0), st.integer(1), st.integer(2), {}};
+  // Calling codes are at most 3 digits: grouping by them first keeps the lookups few.
+  auto codes = db_.prepare(
+      "SELECT substr(phone, 2, 3), COUNT(*) FROM participants WHERE phone IS NOT NULL GROUP BY 1");
+  while (codes.step())
+    if (const int code = callingCode(codes.text(0)); code != 0) mix.callingCodes[code] += codes.integer(1);
+  return mix;
 }
 
 }  // namespace roomgate::directory

@@ -4,6 +4,7 @@
 // Thread: one thread at a time, like the store::Database it borrows; a thread of its own needs its own
 // Database and Directory.
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,7 @@ class Directory {
   // not on the list follow (app::JoinFlow). One query over the list.
   struct ContactMix {
     int64_t phoneOnly = 0, emailOnly = 0, both = 0;
+    std::map<int, int64_t> callingCodes;  // phones on the list by country calling code
     bool operator==(const ContactMix&) const = default;
   };
   [[nodiscard]] ContactMix contactMix();

@@ -3,6 +3,8 @@
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
 
+#include <algorithm>
+
 #include "common/Text.hpp"
 
 namespace roomgate::directory {
@@ -32,6 +34,20 @@ Result<std::string> normalizePhone(std::string_view input, std::string_view defa
   std::string e164;
   util.Format(number, PhoneNumberUtil::E164, &e164);
   return e164;
+}
+
+int callingCode(std::string_view e164) {
+  if (e164.starts_with('+')) e164.remove_prefix(1);
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  int code = 0;
+  for (std::size_t i = 0; i < std::min<std::size_t>(3, e164.size()); ++i) {
+    if (e164[i] < '0' || e164[i] > '9') return 0;
+    code = code * 10 + (e164[i] - '0');
+    std::string region;
+    util.GetRegionCodeForCountryCode(code, &region);
+    if (region != "ZZ") return code;
+  }
+  return 0;
 }
 
 std::string maskPhone(std::string_view e164) {

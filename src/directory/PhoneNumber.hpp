@@ -24,4 +24,9 @@ namespace roomgate::directory {
 inline constexpr std::size_t kMaskedPhoneStars = 8;
 [[nodiscard]] std::string maskPhone(std::string_view e164);
 
+// The country calling code of an E.164 number or of the digits that start one ("+442079460958",
+// "442", "44" -> 44; "+18005554321" -> 1): calling codes are a prefix code, so the first 1 to 3 digits
+// that form one are it. 0 if none do.
+[[nodiscard]] int callingCode(std::string_view e164);
+
 }  // namespace roomgate::directory

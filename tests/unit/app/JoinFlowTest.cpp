@@ -366,6 +366,44 @@ TEST_F(JoinFlowTest, AFailureBudgetPerNameSpansVerificationsAndChannelsForADay) 
   EXPECT_GE(flow_.counters().limited(RateLimit::kFailureBudget), 2u);
 }
 
+TEST_F(JoinFlowTest, TextsStopAtTheHourlyCapForGuestsAndStrangersAlike) {
+  // Strangers whose decoys have a phone (half of them, with this list), found with the uncapped flow.
+  std::vector<std::string> texted;
+  for (int i = 0; texted.size() < 4; ++i)
+    if (auto r = loginNow({"s" + std::to_string(i), std::nullopt, std::string("sms")}); r.ok())
+      texted.push_back("s" + std::to_string(i));
+  JoinFlow flow(directory_, verifier_, queue_, minter_, clock_, kSecret, {.smsPerHour = 3});
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(flow.login({texted[i], std::nullopt, std::string("sms")}).now->ok());
+  for (const std::string& name : {std::string("mabel"), texted[3]}) {
+    auto refused = *flow.login({name, std::nullopt, std::string("sms")}).now;
+    ASSERT_FALSE(refused.ok()) << name;
+    EXPECT_EQ(refused.error().code, "too_many_texts");
+    EXPECT_EQ(refused.error().status, 429);
+    EXPECT_EQ(refused.error().retryAfterSeconds, 3600 / 3);
+  }
+  EXPECT_TRUE(flow.login({"ema", std::nullopt, std::nullopt}).now->ok());  // e-mail is not capped
+  EXPECT_EQ(flow.counters().limited(RateLimit::kSmsPerHour), 2u);
+  queue_.flush();
+}
+
+TEST_F(JoinFlowTest, TextsToOneCountryAreCappedApartAndOnlyListedCountriesGetThem) {
+  ASSERT_TRUE(directory_.add({"alba", std::string("+442079460958"), std::nullopt, {"My Room"}}).ok());
+  ASSERT_TRUE(directory_.add({"brid", std::string("+442079460959"), std::nullopt, {"My Room"}}).ok());
+  JoinFlow capped(directory_, verifier_, queue_, minter_, clock_, kSecret, {.smsPerCountryPerHour = 1});
+  EXPECT_TRUE(capped.login({"alba", std::nullopt, std::nullopt}).now->ok());
+  EXPECT_EQ(capped.login({"brid", std::nullopt, std::nullopt}).now->error().code, "too_many_texts");
+  EXPECT_TRUE(capped.login({"mabel", std::nullopt, std::nullopt}).now->ok());  // +1: its own cap
+
+  JoinFlow usOnly(directory_, verifier_, queue_, minter_, clock_, kSecret, {.smsCountries = {1}});
+  auto refused = *usOnly.login({"brid", std::nullopt, std::nullopt}).now;
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "sms_country_not_allowed");
+  EXPECT_EQ(refused.error().status, 400);
+  EXPECT_TRUE(usOnly.login({"mabel", std::nullopt, std::nullopt}).now->ok());
+  queue_.flush();
+}
+
 TEST_F(JoinFlowTest, SendsAndChecksAreCountedByOutcome) {
   auto login = loginNow({"mabel", std::nullopt, std::nullopt});
   ASSERT_TRUE(login.ok());

@@ -313,3 +313,26 @@ TEST(ConfigProviders, TheOriginBoundHostComesFromThePublicUrl) {
 
 }  // namespace
 }  // namespace roomgate::config
+
+namespace roomgate::config {
+namespace {
+
+TEST(ConfigLoad, SmsCapsAndCountries) {
+  Sources s;
+  s.env = {{"ROOMGATE_SMS_PER_HOUR", "50"}, {"ROOMGATE_SMS_COUNTRIES", "1, +44,353"}};
+  auto c = load(s);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->smsPerHour, 50);
+  EXPECT_EQ(c->smsCountries, (std::set<int>{1, 44, 353}));
+  for (const char* bad : {"999", "44x", "4", "+"}) {
+    s.env = {{"ROOMGATE_SMS_COUNTRIES", bad}};
+    auto refused = load(s);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.error().message.find("ROOMGATE_SMS_COUNTRIES"), std::string::npos);
+  }
+  s.env = {{"ROOMGATE_SMS_PER_COUNTRY_PER_HOUR", "0"}};
+  EXPECT_FALSE(load(s).ok());
+}
+
+}  // namespace
+}  // namespace roomgate::config

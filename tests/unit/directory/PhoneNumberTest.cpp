@@ -39,6 +39,12 @@ TEST(MaskPhone, KeepsTheLastTwoDigits) {
   EXPECT_EQ(maskPhone("+18005554321"), "********21");
   EXPECT_EQ(maskPhone("+18005559876"), "********76");
   EXPECT_EQ(maskPhone("+442079460958"), "********58");  // the length does not show
+  EXPECT_EQ(callingCode("+18005554321"), 1);
+  EXPECT_EQ(callingCode("+442079460958"), 44);
+  EXPECT_EQ(callingCode("442"), 44);
+  EXPECT_EQ(callingCode("+3531234567"), 353);
+  EXPECT_EQ(callingCode("+999"), 0);
+  EXPECT_EQ(callingCode(""), 0);
   EXPECT_EQ(maskPhone("+12"), "********");
   EXPECT_EQ(maskPhone(""), "********");
 }
