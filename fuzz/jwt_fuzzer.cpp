@@ -38,7 +38,7 @@ constexpr int64_t kNow = 1'700'000'000;
 const TokenCredentials kKey{"AC00000000000000000000000000000000", "SK00000000000000000000000000000000",
                             "fuzz-api-key-secret-0123456789abcdef"};
 const TokenCredentials kOtherKey{kKey.accountSid, kKey.apiKeySid, "another-api-key-secret-0123456789"};
-const std::set<std::string> kVerifyCodes{"token_malformed", "token_algorithm", "token_signature",
+const std::set<std::string> kVerifyCodes{"token_malformed", "token_algorithm",     "token_signature",
                                          "token_expired",   "token_not_yet_valid", "token_issuer",
                                          "token_grant",     "token_room"};
 const std::set<std::string> kMintCodes{"invalid_identity", "invalid_room", "invalid_ttl", "invalid_time",
@@ -54,7 +54,7 @@ Result<AccessTokenClaims> verified(const TokenVerifier& v, const Clock& clock, s
   }
   const auto dot = token.rfind('.');
   FUZZ_CHECK(dot != std::string_view::npos &&
-         token.substr(dot + 1) == base64UrlEncode(hmacSha256(kKey.apiKeySecret, token.substr(0, dot))));
+             token.substr(dot + 1) == base64UrlEncode(hmacSha256(kKey.apiKeySecret, token.substr(0, dot))));
   const int64_t now = unixSeconds(clock.now()), leeway = kTokenLeeway.count();
   FUZZ_CHECK(claims->issuer == kKey.apiKeySid && !claims->identity.empty() && !claims->room.empty());
   FUZZ_CHECK(claims->expiresAt >= now - leeway && claims->issuedAt <= now + leeway);
@@ -94,7 +94,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!(mode & 1)) {
     at(in.u32());
     const std::string token = in.rest();
-    (void)verified(verifier, clock, token, (mode & 2) ? std::optional<std::string_view>("My Room") : std::nullopt);
+    (void)verified(verifier, clock, token,
+                   (mode & 2) ? std::optional<std::string_view>("My Room") : std::nullopt);
     (void)verified(verifier, clock, token);
     return 0;
   }

@@ -42,7 +42,8 @@ void checkOpened(std::string_view value, int64_t now) {
 void checkFound(std::string_view header, std::string_view name) {
   const auto value = SessionCookie::fromCookieHeader(header, name);
   if (!value) return;
-  FUZZ_CHECK(value->data() >= header.data() && value->data() + value->size() <= header.data() + header.size());
+  FUZZ_CHECK(value->data() >= header.data() &&
+             value->data() + value->size() <= header.data() + header.size());
   const std::string_view before = header.substr(0, static_cast<std::size_t>(value->data() - header.data()));
   FUZZ_CHECK(before.ends_with(std::string(name) + "="));
   FUZZ_CHECK(value->find(';') == std::string_view::npos);

@@ -22,9 +22,9 @@ TEST(JsonBody, AcceptsAnObjectSentAsJson) {
 }
 
 TEST(JsonBody, RefusesOtherMediaTypesWith415) {
-  for (const auto& type : {std::optional<std::string>(), std::optional<std::string>("text/plain"),
-                           std::optional<std::string>("APPLICATION/JSON"),
-                           std::optional<std::string>(" application/json")}) {
+  for (const auto& type :
+       {std::optional<std::string>(), std::optional<std::string>("text/plain"),
+        std::optional<std::string>("APPLICATION/JSON"), std::optional<std::string>(" application/json")}) {
     const auto body = parseJsonBody(post("{}", type));
     ASSERT_FALSE(body.ok());
     EXPECT_EQ(body.error().status, 415);
