@@ -10,8 +10,8 @@
 //   route   % 8: /login /verify /echo/offer /healthz /dev/outbox?to=..&limit=.. /metrics / , or a raw target
 //   method  % 5: POST GET HEAD PUT, or raw
 //   body    % 5: a login {username, room?, channel?} from the tables below; a verify {code} with the code
-//           last sent, or it with spaces, a wrong code, the code as a number; raw bytes; none; or a login
-//           with raw strings
+//           last sent, or it with spaces, a wrong code, the code as a number, too many or too few
+//           digits; raw bytes; none; or a login with raw strings
 //   type    % 4: application/json, with a charset, text/plain, none
 //   cookie  bits 0-1: none, the session cookie last set, it with one byte flipped, raw bytes;
 //           bit 2: the pass cookie last set; bit 3 from loopback (else 203.0.113.9); bit 4 a proxy's
@@ -25,6 +25,8 @@
 //   - a body whose content type is application/json is valid JSON (hence valid UTF-8);
 //   - every status >= 400 is exactly {"error":{"code":<non-empty [a-z_]+>,"message":<non-empty string>}};
 //     a 405 says Allow, a 429 says Retry-After (a positive number of seconds);
+//   - a /verify code is checked (wrong_code, too_many_checks) only when it has kMinCodeLength to
+//     kMaxCodeLength digits once spaces and dashes are dropped; else it is 400 invalid_code;
 //   - a 200 /login sets the session cookie; a 200 /verify clears it, sets the pass cookie, and is for a
 //     guest on the list and one of their rooms, with a token that TokenVerifier accepts for that room.
 #include <spdlog/spdlog.h>
@@ -274,7 +276,7 @@ class Harness {
     return j;
   }
   std::string verifyBody(uint8_t how) const {
-    switch (how % 4) {
+    switch (how % 6) {
       case 0:
         return json{{"code", lastCode_}}.dump();
       case 1:
@@ -283,6 +285,10 @@ class Harness {
             .dump();
       case 2:
         return R"({"code":"000000"})";
+      case 4:  // one digit more than a code can have
+        return json{{"code", std::string(verify::kMaxCodeLength + 1, '1')}}.dump();
+      case 5:
+        return json{{"code", std::string(verify::kMinCodeLength - 1, '1')}}.dump();
       default:
         return "{\"code\":" + (lastCode_.empty() ? std::string("1") : lastCode_) + "}";
     }
@@ -306,6 +312,7 @@ class Harness {
       FUZZ_CHECK(!code.empty() && code.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string::npos);
       FUZZ_CHECK(!message.empty() && code != "storage_unavailable");
       FUZZ_CHECK(r.status != 405 || header(r, "Allow"));
+      if (code == "wrong_code" || code == "too_many_checks") checkCodeShape(request);
       if (r.status == 429) {
         const auto retry = header(r, "Retry-After");
         FUZZ_CHECK(retry && !retry->empty() && retry->find_first_not_of("0123456789") == std::string::npos &&
@@ -321,6 +328,16 @@ class Harness {
     } else if (path == "/verify") {
       checkAdmitted(r, body);
     }
+  }
+
+  // The code of a /verify that was checked: digits (spaces and dashes aside) of a length a code can have.
+  static void checkCodeShape(const http::Request& request) {
+    const json body = json::parse(request.body, nullptr, false);
+    FUZZ_CHECK(body.is_object() && body.contains("code") && body["code"].is_string());
+    std::string digits = body["code"];
+    std::erase_if(digits, [](char c) { return c == ' ' || c == '-'; });
+    FUZZ_CHECK(digits.find_first_not_of("0123456789") == std::string::npos);
+    FUZZ_CHECK(std::ssize(digits) >= verify::kMinCodeLength && std::ssize(digits) <= verify::kMaxCodeLength);
   }
 
   void checkAdmitted(const http::Response& r, const json& body) {
