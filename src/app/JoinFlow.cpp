@@ -374,7 +374,7 @@ VerifyReply JoinFlow::verify(const LoginSession& session, std::string_view code,
   std::string digits;
   for (char c : code) {
     if (c == ' ' || c == '-') continue;
-    if (c < '0' || c > '9' || digits.size() > verify::kMaxCodeLength)
+    if (c < '0' || c > '9' || digits.size() >= verify::kMaxCodeLength)
       return VerifyReply::ready(
           Error::badRequest("invalid_code", "The code is the digits we sent you, with nothing else."));
     digits.push_back(c);

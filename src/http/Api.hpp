@@ -22,22 +22,13 @@
 #include "common/Eventually.hpp"
 #include "delivery/OutboxEntry.hpp"
 #include "http/ClientAddress.hpp"
+#include "http/JsonBody.hpp"  // kMaxBodyBytes, bodyTooLarge
 #include "http/Message.hpp"
 #include "http/OriginPolicy.hpp"
 #include "http/SessionCookie.hpp"
 
 namespace roomgate::http {
 
-// The largest request body accepted: an SDP offer with many m-lines fits (a name or a code is tiny);
-// more is refused with 413.
-inline constexpr std::size_t kMaxBodyBytes = 64 * 1024;
-// The refusal of a body over kMaxBodyBytes (by the server while reading, or by the Api).
-[[nodiscard]] inline Error bodyTooLarge() {
-  return {413,
-          "body_too_large",
-          "The request is too large; send at most " + std::to_string(kMaxBodyBytes / 1024) + " KiB.",
-          {}};
-}
 // The most outbox entries one GET /dev/outbox returns.
 inline constexpr int kMaxOutboxEntries = 200;
 

@@ -197,6 +197,17 @@ TEST_F(JoinFlowTest, CodeInputMayHaveSpacesOrDashesButNothingElse) {
   EXPECT_TRUE(verifyNow(login->session, code.substr(0, 3) + "-" + code.substr(3)).ok());
 }
 
+// Found while writing fuzz/http_api_fuzzer.cpp: kMaxCodeLength + 1 digits were taken for a code and spent
+// a check.
+TEST_F(JoinFlowTest, ACodeLongerThanTheLongestIsMalformedAndSpendsNoCheck) {
+  auto login = loginNow({"mabel", std::nullopt, std::nullopt});
+  const auto code = sent().at(0).code;
+  const std::string tooLong(verify::kMaxCodeLength + 1, '1');
+  for (int i = 0; i < verify::kMaxChecks; ++i)
+    EXPECT_EQ(verifyNow(login->session, tooLong).error().code, "invalid_code");
+  EXPECT_TRUE(verifyNow(login->session, code).ok());  // every check is left
+}
+
 TEST_F(JoinFlowTest, WithAProviderLoginAnswersAtOnceAndTheStatusSaysSentOnceItWas) {
   channel_.provider = true;
   auto reply = flow_.login({"mabel", std::nullopt, std::nullopt});
