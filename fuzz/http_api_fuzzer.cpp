@@ -143,7 +143,7 @@ std::unique_ptr<Stack> makeStack(const StackOptions& o) {
         return list;
       },
       http::ApiOptions{o.dev, false, 3600, o.twilioVideo ? "twilio" : "builtin",
-                       o.metricsToken ? std::string(kMetricsToken) : ""});
+                       o.metricsToken ? std::string(kMetricsToken) : "", http::OriginPolicy{}, http::TrustedProxies{}});
   s->api->setMetrics([] { return std::string("roomgate_up 1\n"); });
   if (o.echo)
     s->api->setEchoOffer([tokens = s->tokens.get()](std::string_view pass, std::string_view) {

@@ -300,34 +300,39 @@ LoginReply JoinFlow::login(const LoginRequest& request) {
 LoginReply JoinFlow::send(delivery::Message m, LoginAnswer answer, bool real,
                           std::function<void()> onFailure) {
   const std::string sid = answer.session.verificationSid;
-  const std::string channel = m.channel;
   track(sid);  // before queueing: the outcome may come back at once
-  bool queued = false;
-  if (real) {
-    queued = delivery_.enqueue(std::move(m), [this, sid, channel, onFailure](const Status& sent) {
-      counters_.countSend(channel, sent.ok() ? SendOutcome::kSent : sendOutcomeOf(sent.error()));
-      if (!sent.ok() && onFailure) {
-        try {
-          onFailure();
-        } catch (const std::exception& e) {
-          spdlog::error("undoing a refused send failed: {}", e.what());
+  // The answer is given first and the message queued after it (a deferred reply starts once the turn is
+  // committed): a worker's work on a guest's message, which a decoy's lacks, cannot delay the answer.
+  return LoginReply::deferred([this, sid, real, m = std::move(m), answer = std::move(answer),
+                               onFailure = std::move(onFailure)](Completion<Result<LoginAnswer>> done) mutable {
+    done(std::move(answer));
+    const std::string channel = m.channel;
+    bool queued = false;
+    if (real) {
+      queued = delivery_.enqueue(std::move(m), [this, sid, channel, onFailure](const Status& sent) {
+        counters_.countSend(channel, sent.ok() ? SendOutcome::kSent : sendOutcomeOf(sent.error()));
+        if (!sent.ok() && onFailure) {
+          try {
+            onFailure();
+          } catch (const std::exception& e) {
+            spdlog::error("undoing a refused send failed: {}", e.what());
+          }
         }
-      }
-      settle(sid, sent.ok() ? Status(Ok{}) : Status(forGuest(sent.error(), channel)));
-    });
-  } else {
-    // A decoy's message goes as far as a worker, which drops it: the request path does a guest's work.
-    queued = delivery_.submit([this, sid, m = std::move(m)]() -> std::function<void()> {
-      return [this, sid] { settle(sid, Ok{}); };
-    });
-  }
-  if (!queued) {
-    counters_.countSend(channel, real ? SendOutcome::kFailed : SendOutcome::kDecoy);
-    settle(sid, unavailable(channel));
-    return LoginReply::ready(unavailable(channel));
-  }
-  if (!real) counters_.countSend(channel, SendOutcome::kDecoy);
-  return LoginReply::ready(std::move(answer));
+        settle(sid, sent.ok() ? Status(Ok{}) : Status(forGuest(sent.error(), channel)));
+      });
+    } else {
+      // A decoy's message goes as far as a worker, which drops it.
+      queued = delivery_.submit([this, sid, m = std::move(m)]() -> std::function<void()> {
+        return [this, sid] { settle(sid, Ok{}); };
+      });
+      counters_.countSend(channel, SendOutcome::kDecoy);
+    }
+    if (!queued) {  // filled up since canDeliver(): the page learns it from /login/status
+      if (real) counters_.countSend(channel, SendOutcome::kFailed);
+      if (real && onFailure) onFailure();
+      settle(sid, unavailable(channel));
+    }
+  });
 }
 
 void JoinFlow::track(const std::string& sid) {

@@ -88,7 +88,8 @@ class JoinFlow {
            const token::TokenMinter& minter, const Clock& clock, std::string_view secret,
            JoinFlowOptions options, const twilio::TwilioClient* twilioVerify = nullptr);
 
-  // Always ready (a deferred reply is never needed): see the top of this file.
+  // A refusal is ready at once; an answer that sends is deferred: its `later` answers first and then
+  // queues the message (see the top of this file), never waiting for a provider.
   [[nodiscard]] LoginReply login(const LoginRequest& request);
   // How the delivery that `session`'s login queued is going.
   [[nodiscard]] Result<DeliveryState> deliveryStatus(const LoginSession& session) const;
@@ -114,9 +115,8 @@ class JoinFlow {
   [[nodiscard]] std::string decoyDestination(std::string_view identity, std::string_view channel) const;
   // A decoy contact for `identity`, drawn from the list's contact mix.
   [[nodiscard]] Contact decoyContact(std::string_view identity);
-  // Queues `m` (a guest's, if `real`; else a decoy's, which a worker drops) and answers at once. A real
-  // send's outcome is kept for deliveryStatus(); on refusal `onFailure` runs first (it undoes local
-  // state).
+  // Answers, then queues `m` (a guest's, if `real`; else a decoy's, which a worker drops). A real send's
+  // outcome is kept for deliveryStatus(); on refusal `onFailure` runs first (it undoes local state).
   [[nodiscard]] LoginReply send(delivery::Message m, LoginAnswer answer, bool real,
                                 std::function<void()> onFailure);
   // A session id for a login that has no verification of ours (Twilio Verify keeps it).

@@ -62,11 +62,15 @@ class JoinFlowTest : public ::testing::Test {
     EXPECT_TRUE(directory_.add({"ema", std::nullopt, std::string("ema@example.com"), {"My Room"}}).ok());
   }
 
-  // The console-like channel never makes the flow wait: every reply is ready at once.
-  Result<LoginAnswer> loginNow(const LoginRequest& r) {
-    auto reply = flow_.login(r);
-    EXPECT_TRUE(reply.isReady());
-    return reply.isReady() ? std::move(*reply.now) : Result<LoginAnswer>(Error::internal("deferred"));
+  // What /login answers (a deferred answer is given at once when started: it never waits for a
+  // provider).
+  Result<LoginAnswer> loginNow(const LoginRequest& r) { return answerOf(flow_.login(r)); }
+  static Result<LoginAnswer> answerOf(LoginReply reply) {
+    if (reply.isReady()) return std::move(*reply.now);
+    std::optional<Result<LoginAnswer>> out;
+    reply.later([&](Result<LoginAnswer> a) { out.emplace(std::move(a)); });
+    EXPECT_TRUE(out.has_value()) << "a deferred /login answer must come when it is started";
+    return out ? std::move(*out) : Result<LoginAnswer>(Error::internal("never answered"));
   }
   Result<Joined> verifyNow(const LoginSession& session, std::string_view code) {
     auto reply = flow_.verify(session, code);
@@ -210,10 +214,9 @@ TEST_F(JoinFlowTest, ACodeLongerThanTheLongestIsMalformedAndSpendsNoCheck) {
 
 TEST_F(JoinFlowTest, WithAProviderLoginAnswersAtOnceAndTheStatusSaysSentOnceItWas) {
   channel_.provider = true;
-  auto reply = flow_.login({"mabel", std::nullopt, std::nullopt});
-  ASSERT_TRUE(reply.isReady());  // never waits for the provider's verdict
-  ASSERT_TRUE(reply.now->ok());
-  const auto session = (*reply.now)->session;
+  auto login = loginNow({"mabel", std::nullopt, std::nullopt});  // never waits for the provider's verdict
+  ASSERT_TRUE(login.ok());
+  const auto session = login->session;
   const auto m = sent().at(0);
   // The SMS ends with the origin-bound line for the configured host.
   EXPECT_TRUE(m.body.ends_with("\n\n@rooms.example.com #" + m.code)) << m.body;
@@ -304,11 +307,10 @@ TEST_F(JoinFlowTest, WithOnlyEmailDeliverableStrangersAnswerAsGuestsDo) {
   JoinFlow flow(directory_, verifier_, queue, minter_, clock_, kSecret, {});
   std::set<std::string> strangers;
   for (int i = 0; i < 50; ++i) {
-    auto reply = flow.login({"stranger" + std::to_string(i), std::nullopt, std::nullopt});
-    strangers.insert(outcomeOf(*reply.now));
+    strangers.insert(outcomeOf(answerOf(flow.login({"stranger" + std::to_string(i), std::nullopt, std::nullopt}))));
   }
-  const std::set<std::string> guests = {outcomeOf(*flow.login({"mabel", std::nullopt, std::nullopt}).now),
-                                        outcomeOf(*flow.login({"ema", std::nullopt, std::nullopt}).now)};
+  const std::set<std::string> guests = {outcomeOf(answerOf(flow.login({"mabel", std::nullopt, std::nullopt}))),
+                                        outcomeOf(answerOf(flow.login({"ema", std::nullopt, std::nullopt})))};
   EXPECT_EQ(guests, (std::set<std::string>{"503 delivery_unavailable", "200 email address"}));
   EXPECT_EQ(strangers, guests);
   queue.flush();
@@ -385,15 +387,15 @@ TEST_F(JoinFlowTest, TextsStopAtTheHourlyCapForGuestsAndStrangersAlike) {
       texted.push_back("s" + std::to_string(i));
   JoinFlow flow(directory_, verifier_, queue_, minter_, clock_, kSecret, {.smsPerHour = 3});
   for (int i = 0; i < 3; ++i)
-    ASSERT_TRUE(flow.login({texted[i], std::nullopt, std::string("sms")}).now->ok());
+    ASSERT_TRUE(answerOf(flow.login({texted[i], std::nullopt, std::string("sms")})).ok());
   for (const std::string& name : {std::string("mabel"), texted[3]}) {
-    auto refused = *flow.login({name, std::nullopt, std::string("sms")}).now;
+    auto refused = answerOf(flow.login({name, std::nullopt, std::string("sms")}));
     ASSERT_FALSE(refused.ok()) << name;
     EXPECT_EQ(refused.error().code, "too_many_texts");
     EXPECT_EQ(refused.error().status, 429);
     EXPECT_EQ(refused.error().retryAfterSeconds, 3600 / 3);
   }
-  EXPECT_TRUE(flow.login({"ema", std::nullopt, std::nullopt}).now->ok());  // e-mail is not capped
+  EXPECT_TRUE(answerOf(flow.login({"ema", std::nullopt, std::nullopt})).ok());  // e-mail is not capped
   EXPECT_EQ(flow.counters().limited(RateLimit::kSmsPerHour), 2u);
   queue_.flush();
 }
@@ -402,16 +404,16 @@ TEST_F(JoinFlowTest, TextsToOneCountryAreCappedApartAndOnlyListedCountriesGetThe
   ASSERT_TRUE(directory_.add({"alba", std::string("+442079460958"), std::nullopt, {"My Room"}}).ok());
   ASSERT_TRUE(directory_.add({"brid", std::string("+442079460959"), std::nullopt, {"My Room"}}).ok());
   JoinFlow capped(directory_, verifier_, queue_, minter_, clock_, kSecret, {.smsPerCountryPerHour = 1});
-  EXPECT_TRUE(capped.login({"alba", std::nullopt, std::nullopt}).now->ok());
-  EXPECT_EQ(capped.login({"brid", std::nullopt, std::nullopt}).now->error().code, "too_many_texts");
-  EXPECT_TRUE(capped.login({"mabel", std::nullopt, std::nullopt}).now->ok());  // +1: its own cap
+  EXPECT_TRUE(answerOf(capped.login({"alba", std::nullopt, std::nullopt})).ok());
+  EXPECT_EQ(answerOf(capped.login({"brid", std::nullopt, std::nullopt})).error().code, "too_many_texts");
+  EXPECT_TRUE(answerOf(capped.login({"mabel", std::nullopt, std::nullopt})).ok());  // +1: its own cap
 
   JoinFlow usOnly(directory_, verifier_, queue_, minter_, clock_, kSecret, {.smsCountries = {1}});
-  auto refused = *usOnly.login({"brid", std::nullopt, std::nullopt}).now;
+  auto refused = answerOf(usOnly.login({"brid", std::nullopt, std::nullopt}));
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, "sms_country_not_allowed");
   EXPECT_EQ(refused.error().status, 400);
-  EXPECT_TRUE(usOnly.login({"mabel", std::nullopt, std::nullopt}).now->ok());
+  EXPECT_TRUE(answerOf(usOnly.login({"mabel", std::nullopt, std::nullopt})).ok());
   queue_.flush();
 }
 
