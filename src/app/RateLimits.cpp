@@ -9,11 +9,11 @@
 namespace roomgate::app {
 
 TokenBuckets::TokenBuckets(BucketSpec spec, std::size_t maxKeys) : spec_(spec), maxKeys_(maxKeys) {
-  CHECK(spec_.burst > 0 && spec_.refill > Seconds::zero() && maxKeys_ > 0);
+  CHECK(spec_.burst > 0 && spec_.refill > std::chrono::milliseconds::zero() && maxKeys_ > 0);
 }
 
 int TokenBuckets::take(const std::string& key, int64_t nowMs) {
-  const double perMs = 1.0 / static_cast<double>(std::chrono::milliseconds(spec_.refill).count());
+  const double perMs = 1.0 / static_cast<double>(spec_.refill.count());
   auto it = buckets_.find(key);
   if (it == buckets_.end()) {
     if (buckets_.size() >= maxKeys_) evict(nowMs);
@@ -31,7 +31,7 @@ int TokenBuckets::take(const std::string& key, int64_t nowMs) {
 }
 
 void TokenBuckets::evict(int64_t nowMs) {
-  const double refillMs = static_cast<double>(std::chrono::milliseconds(spec_.refill).count());
+  const double refillMs = static_cast<double>(spec_.refill.count());
   std::erase_if(buckets_, [&](const auto& kv) {
     return kv.second.tokens + static_cast<double>(nowMs - kv.second.atMs) / refillMs >= spec_.burst;
   });

@@ -3,6 +3,7 @@
 // "Guessing" and "Floods"): token buckets per client address and per identity on /login and /verify,
 // and a failure budget per identity. Pure: the time is given; no I/O. Used by app::JoinFlow.
 // Thread: one thread (the server's I/O thread).
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -18,7 +19,7 @@ namespace roomgate::app {
 // A bucket holds at most `burst` tokens and gains one every `refill`; a request takes one.
 struct BucketSpec {
   int burst;
-  Seconds refill;
+  std::chrono::milliseconds refill;
 };
 
 // /login from one client address: a household or office behind one NAT logs in a few people at once,
@@ -42,8 +43,9 @@ inline constexpr int kDefaultSmsPerHour = 1000;
 // for expensive destinations.
 inline constexpr int kDefaultSmsPerCountryPerHour = 300;
 // A bucket that allows `perHour` a hour, all of them at once at most.
+// `perHour` must be positive; up to 3,600,000 (a token every millisecond).
 [[nodiscard]] constexpr BucketSpec hourly(int perHour) {
-  return {perHour, Seconds(3600 / perHour)};
+  return {perHour, std::chrono::milliseconds(std::max<int64_t>(1, 3'600'000 / perHour))};
 }
 
 // Keys (addresses, names) each limiter remembers at most; beyond it, the ones whose state has run out
