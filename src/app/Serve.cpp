@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdio>
 
+#include "app/AuditTrail.hpp"
 #include "app/EchoService.hpp"
 #include "app/JoinFlow.hpp"
 #include "app/Metrics.hpp"
@@ -27,6 +28,7 @@
 #include "net/Curl.hpp"
 #include "rtc/Limits.hpp"
 #include "rtc/RtcService.hpp"
+#include "store/AuditRepository.hpp"
 #include "store/Checkpointer.hpp"
 #include "store/Database.hpp"
 #include "store/OutboxRepository.hpp"
@@ -156,10 +158,17 @@ int serve(const config::Config& config) {
       },
       config.dev, anyRemote ? delivery::kProviderWorkers : 1);
 
+  // The audit log: a row in the turn's transaction (a write outside a request opens the turn's) and a
+  // JSON line on stderr.
+  store::AuditRepository auditRows(db);
+  AuditTrail audit(auditRows, clock, [&] {
+    if (http::Server* server = io.load(); server && !db.inTransaction()) server->joinTurn();
+  });
+
   store::SqliteVerificationStore verifications(db);
   verify::Verifier verifier(verifications, clock, random, *secret, config.codeLength);
   token::TokenMinter minter(*credentials, clock);
-  JoinFlow flow(directory, verifier, deliveries, minter, clock, *secret,
+  JoinFlow flow(directory, verifier, deliveries, minter, audit, clock, *secret,
                 {config.revealUnknown, Seconds(config.tokenTtlSeconds), config.otpHost()},
                 config.twilioVerify ? &twilio : nullptr);
   http::SessionCookie cookie(deriveKey(*secret, "session-cookie"));
@@ -190,7 +199,8 @@ int serve(const config::Config& config) {
         const auto room = rooms.find(name).value_or(directory::Room{std::string(name)});
         return rtc::RoomSettings{room.type, room.maxParticipants};
       },
-      [&](std::string_view identity) { return verifiedBy(directory, verifications, identity); }};
+      [&](std::string_view identity) { return verifiedBy(directory, verifications, identity); },
+      [&](AuditRecord r) { audit.record(std::move(r)); }};
   rtc::RtcService rtcService(
       tokens, clock, random,
       {config.stunUrls, config.turnUrls, config.turnSecret.value_or(""), config.relayOnly},
