@@ -9,6 +9,7 @@
 #include "app/EchoService.hpp"
 #include "app/JoinFlow.hpp"
 #include "app/Metrics.hpp"
+#include "app/Retention.hpp"
 #include "app/Secrets.hpp"
 #include "common/Crypto.hpp"
 #include "common/FileLimit.hpp"
@@ -269,6 +270,18 @@ int serve(const config::Config& config) {
   // Group commit: the requests of one event-loop turn share one transaction (their writes nest in it).
   server->setTurnHooks([&] { db.openGroup(); }, [&] { return db.commitGroup(); });
   server->every(kPruneInterval, [&] { (void)verifier.prune(); });
+  // Retention: audit rows and outbox entries older than ROOMGATE_AUDIT_RETENTION_DAYS, a bounded batch
+  // at a time; a full batch runs the next one shortly after, behind the requests waiting.
+  Retention retention(db, clock, config.auditRetentionDays);
+  std::function<void()> pruneOld = [&] {
+    try {
+      if (retention.pruneBatch()) server->after(kRetentionBatchPause, pruneOld);
+    } catch (const std::exception& e) {
+      spdlog::error("retention: pruning old audit rows and outbox entries failed: {}", e.what());
+    }
+  };
+  server->post(pruneOld);  // at start: a server that was down catches up
+  server->every(kRetentionInterval, pruneOld);
   // Revocations written by the CLI (or this process) end live sessions within a poll interval.
   int64_t revocationSeq = 0;
   for (const auto& r : rooms.revocationsAfter(0)) revocationSeq = r.seq;

@@ -273,7 +273,8 @@ Result<Config> load(const Sources& s) {
        {std::tuple{"ROOMGATE_CODE_LENGTH", &c.codeLength, 4, 10},
         std::tuple{"ROOMGATE_TOKEN_TTL", &c.tokenTtlSeconds, 1, 86400},
         std::tuple{"ROOMGATE_MAX_TOKEN_TTL", &c.maxTokenTtlSeconds, 60, 86400},
-        std::tuple{"ROOMGATE_MAX_CONNECTIONS_PER_ADDRESS", &c.maxConnectionsPerAddress, 1, 65536}}) {
+        std::tuple{"ROOMGATE_MAX_CONNECTIONS_PER_ADDRESS", &c.maxConnectionsPerAddress, 1, 65536},
+        std::tuple{"ROOMGATE_AUDIT_RETENTION_DAYS", &c.auditRetentionDays, 1, 3650}}) {
     if (auto v = s.lookup(name)) {
       int n = 0;
       auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);

@@ -78,6 +78,8 @@ struct Config {
   IpRangeSet trustedProxies;
   // ROOMGATE_MAX_CONNECTIONS_PER_ADDRESS, 1..65536; 0 (unset): http::kMaxConnectionsPerAddress
   int maxConnectionsPerAddress = 0;
+  // ROOMGATE_AUDIT_RETENTION_DAYS, 1..3650: audit rows and outbox entries older than this are pruned
+  int auditRetentionDays = 90;
 
   [[nodiscard]] bool usesTwilioApi() const { return twilioSms || twilioVerify; }
   // HTTP basic credentials for Twilio's REST APIs: the account SID and auth token when the token is set
