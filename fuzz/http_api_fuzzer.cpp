@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "../tests/support/Fakes.hpp"
+#include "../tests/support/MemoryAuditLog.hpp"
 #include "FuzzCheck.hpp"
 #include "FuzzInput.hpp"
 #include "app/JoinFlow.hpp"
@@ -106,6 +107,7 @@ struct Stack {
   std::unique_ptr<delivery::DeliveryQueue> queue;
   std::unique_ptr<token::TokenMinter> minter;
   std::unique_ptr<token::TokenVerifier> tokens;
+  testing::MemoryAuditLog audit;
   std::unique_ptr<app::JoinFlow> flow;
   std::unique_ptr<http::SessionCookie> cookie;
   std::unique_ptr<http::Api> api;
@@ -129,9 +131,9 @@ std::unique_ptr<Stack> makeStack(const StackOptions& o) {
       /*recordContent=*/true);
   s->minter = std::make_unique<token::TokenMinter>(kCredentials, s->clock);
   s->tokens = std::make_unique<token::TokenVerifier>(kCredentials, s->clock);
-  s->flow =
-      std::make_unique<app::JoinFlow>(*s->directory, *s->verifier, *s->queue, *s->minter, s->clock, kSecret,
-                                      app::JoinFlowOptions{o.revealUnknown, token::kDefaultTokenTtl, ""});
+  s->flow = std::make_unique<app::JoinFlow>(
+      *s->directory, *s->verifier, *s->queue, *s->minter, s->audit, s->clock, kSecret,
+      app::JoinFlowOptions{o.revealUnknown, token::kDefaultTokenTtl, ""});
   s->cookie = std::make_unique<http::SessionCookie>(deriveKey(kSecret, "session-cookie"));
   s->api = std::make_unique<http::Api>(
       *s->flow, *s->cookie, s->clock,
@@ -143,7 +145,8 @@ std::unique_ptr<Stack> makeStack(const StackOptions& o) {
         return list;
       },
       http::ApiOptions{o.dev, false, 3600, o.twilioVideo ? "twilio" : "builtin",
-                       o.metricsToken ? std::string(kMetricsToken) : "", http::OriginPolicy{}, http::TrustedProxies{}});
+                       o.metricsToken ? std::string(kMetricsToken) : "", http::OriginPolicy{},
+                       http::TrustedProxies{}});
   s->api->setMetrics([] { return std::string("roomgate_up 1\n"); });
   if (o.echo)
     s->api->setEchoOffer([tokens = s->tokens.get()](std::string_view pass, std::string_view) {

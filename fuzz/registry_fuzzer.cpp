@@ -162,7 +162,7 @@ std::string listed(const std::vector<std::string>& lines) {
 class Harness {
  public:
   Harness() {
-    registry_.setRemovedHook([this](const std::string& sid) { removed_.push_back(sid); });
+    registry_.setRemovedHook([this](const Removed& r) { removed_.push_back(r.sid); });
   }
 
   void run(Input& in) {

@@ -95,12 +95,14 @@ Result<T> guarded(F&& work) {
 }  // namespace
 
 JoinFlow::JoinFlow(directory::Directory& directory, verify::Verifier& verifier,
-                   delivery::DeliveryQueue& delivery, const token::TokenMinter& minter, const Clock& clock,
-                   std::string_view secret, JoinFlowOptions options, const twilio::TwilioClient* twilioVerify)
+                   delivery::DeliveryQueue& delivery, const token::TokenMinter& minter, AuditLog& audit,
+                   const Clock& clock, std::string_view secret, JoinFlowOptions options,
+                   const twilio::TwilioClient* twilioVerify)
     : directory_(directory),
       verifier_(verifier),
       delivery_(delivery),
       minter_(minter),
+      audit_(audit),
       clock_(clock),
       decoyKey_(deriveKey(secret, "decoy")),
       options_(std::move(options)),
@@ -215,7 +217,35 @@ std::optional<Error> JoinFlow::limit(TokenBuckets& buckets, const std::string& k
                         wait);
 }
 
+void JoinFlow::writeAudit(std::string_view event, std::string_view identity, std::string_view room,
+                          std::string_view client, std::string_view outcome, std::string detail,
+                          std::optional<bool> known) {
+  audit_.record({0, 0, std::string(event), std::string(identity.substr(0, audit::kMaxNameChars)),
+                 std::string(room.substr(0, audit::kMaxNameChars)), std::string(client), std::string(outcome),
+                 std::move(detail), known});
+}
+
+void JoinFlow::auditSend(const LoginSession& session, std::string_view client, std::string_view masked,
+                         SendOutcome outcome) {
+  writeAudit(audit::kSend, session.identity, session.room.value_or(""), client,
+             kSendOutcomeNames[static_cast<std::size_t>(outcome)],
+             session.channel + " " + std::string(masked));
+}
+
 LoginReply JoinFlow::login(const LoginRequest& request) {
+  // One row per login, guest or stranger, written the same way: `known` is only a value in it.
+  std::optional<bool> known;
+  // Written when the answer is known: at once for a refusal, when the deferred reply answers otherwise
+  // (guests and strangers alike).
+  return loginSteps(request, known).map([this, request, known](Result<LoginAnswer> answer) {
+    writeAudit(audit::kLogin, request.username, request.room.value_or(""), request.client,
+               answer.ok() ? audit::kOk : std::string_view(answer.error().code),
+               answer.ok() ? answer->channel + " " + answer->maskedDestination : std::string(), known);
+    return answer;
+  });
+}
+
+LoginReply JoinFlow::loginSteps(const LoginRequest& request, std::optional<bool>& known) {
   if (!request.client.empty())
     if (auto refused = limit(loginsPerAddress_, addressKey(request.client), RateLimit::kLoginAddress))
       return LoginReply::ready(std::move(*refused));
@@ -233,6 +263,7 @@ LoginReply JoinFlow::login(const LoginRequest& request) {
   }
 
   const auto guest = directory_.find(*identity);
+  known = guest.has_value();
   if (!guest && options_.revealUnknown)
     return LoginReply::ready(Error::unauthorized(
         "unknown_user", *identity + " is not on the guest list. Check the spelling or ask the host."));
@@ -261,6 +292,8 @@ LoginReply JoinFlow::login(const LoginRequest& request) {
 
   if (!delivery_.canDeliver(channel)) {
     counters_.countSend(channel, SendOutcome::kUnavailable);
+    auditSend(LoginSession{*identity, room, "", channel, 0}, request.client, masked,
+              SendOutcome::kUnavailable);
     return LoginReply::ready(unavailable(channel));
   }
   if (channel == "sms")
@@ -273,12 +306,14 @@ LoginReply JoinFlow::login(const LoginRequest& request) {
                        LoginSession{*identity, room, sid, channel,
                                     unixSeconds(clock_.now()) + verify::kCodeLifetime.count()}};
     delivery::Message m{sid, channel, destination, masked, "", "", ""};
-    return send(std::move(m), std::move(answer), guest.has_value(), {});
+    return send(std::move(m), std::move(answer), guest.has_value(), request.client, {});
   }
 
   auto started = verifier_.start(destination, channel);
   if (!started) {
     counters_.countSend(channel, SendOutcome::kRateLimited);  // start's one refusal: too_many_sends
+    auditSend(LoginSession{*identity, room, "", channel, 0}, request.client, masked,
+              SendOutcome::kRateLimited);
     return LoginReply::ready(started.error());
   }
   LoginAnswer answer{channel, masked,
@@ -291,44 +326,58 @@ LoginReply JoinFlow::login(const LoginRequest& request) {
                       channel == "sms" ? smsBody(roomForMessage, started->code, options_.otpHost)
                                        : messageBody(roomForMessage, started->code),
                       started->code};
-  return send(std::move(m), std::move(answer), guest.has_value(),
+  return send(std::move(m), std::move(answer), guest.has_value(), request.client,
               [this, destination, started = std::move(started.value())] {
                 verifier_.sendFailed(destination, started);
               });
 }
 
-LoginReply JoinFlow::send(delivery::Message m, LoginAnswer answer, bool real,
+LoginReply JoinFlow::send(delivery::Message m, LoginAnswer answer, bool real, const std::string& client,
                           std::function<void()> onFailure) {
   const std::string sid = answer.session.verificationSid;
   track(sid);  // before queueing: the outcome may come back at once
   // The answer is given first and the message queued after it (a deferred reply starts once the turn is
   // committed): a worker's work on a guest's message, which a decoy's lacks, cannot delay the answer.
-  return LoginReply::deferred([this, sid, real, m = std::move(m), answer = std::move(answer),
-                               onFailure = std::move(onFailure)](Completion<Result<LoginAnswer>> done) mutable {
+  // The send's audit row is written when the channel (or, for a decoy, the worker) answers.
+  return LoginReply::deferred([this, sid, real, client, m = std::move(m), answer = std::move(answer),
+                               onFailure =
+                                   std::move(onFailure)](Completion<Result<LoginAnswer>> done) mutable {
+    const LoginSession session = answer.session;
+    const std::string masked = answer.maskedDestination;
     done(std::move(answer));
     const std::string channel = m.channel;
     bool queued = false;
     if (real) {
-      queued = delivery_.enqueue(std::move(m), [this, sid, channel, onFailure](const Status& sent) {
-        counters_.countSend(channel, sent.ok() ? SendOutcome::kSent : sendOutcomeOf(sent.error()));
-        if (!sent.ok() && onFailure) {
-          try {
-            onFailure();
-          } catch (const std::exception& e) {
-            spdlog::error("undoing a refused send failed: {}", e.what());
-          }
-        }
-        settle(sid, sent.ok() ? Status(Ok{}) : Status(forGuest(sent.error(), channel)));
-      });
+      queued = delivery_.enqueue(
+          std::move(m), [this, sid, channel, onFailure, session, client, masked](const Status& sent) {
+            const SendOutcome outcome = sent.ok() ? SendOutcome::kSent : sendOutcomeOf(sent.error());
+            counters_.countSend(channel, outcome);
+            auditSend(session, client, masked, outcome);
+            if (!sent.ok() && onFailure) {
+              try {
+                onFailure();
+              } catch (const std::exception& e) {
+                spdlog::error("undoing a refused send failed: {}", e.what());
+              }
+            }
+            settle(sid, sent.ok() ? Status(Ok{}) : Status(forGuest(sent.error(), channel)));
+          });
     } else {
-      // A decoy's message goes as far as a worker, which drops it.
-      queued = delivery_.submit([this, sid, m = std::move(m)]() -> std::function<void()> {
-        return [this, sid] { settle(sid, Ok{}); };
-      });
-      counters_.countSend(channel, SendOutcome::kDecoy);
+      // A decoy's message goes as far as a worker, which drops it; its audit row is written when the job
+      // comes back, as a guest's is when the channel answers.
+      queued =
+          delivery_.submit([this, sid, session, client, masked, m = std::move(m)]() -> std::function<void()> {
+            return [this, sid, session, client, masked] {
+              auditSend(session, client, masked, SendOutcome::kDecoy);
+              settle(sid, Ok{});
+            };
+          });
+      if (queued) counters_.countSend(channel, SendOutcome::kDecoy);
     }
     if (!queued) {  // filled up since canDeliver(): the page learns it from /login/status
-      if (real) counters_.countSend(channel, SendOutcome::kFailed);
+      const SendOutcome outcome = real ? SendOutcome::kFailed : SendOutcome::kDecoy;
+      counters_.countSend(channel, outcome);
+      auditSend(session, client, masked, outcome);
       if (real && onFailure) onFailure();
       settle(sid, unavailable(channel));
     }
@@ -387,14 +436,14 @@ VerifyReply JoinFlow::verify(const LoginSession& session, std::string_view code,
   if (digits.size() < verify::kMinCodeLength)
     return VerifyReply::ready(
         Error::badRequest("invalid_code", "The code is the digits we sent you, with nothing else."));
-  if (twilioVerify_) return checkWithTwilio(session, std::move(digits));
+  if (twilioVerify_) return checkWithTwilio(session, std::move(digits), std::string(client));
 
   const auto checked = verifier_.check(session.verificationSid, digits);
   const auto guest = directory_.find(session.identity);
-  countCheck(session.identity, checked.outcome, guest.has_value());
+  countCheck(session, client, checked.outcome, guest.has_value());
   switch (checked.outcome) {
     case verify::CheckOutcome::kApproved:
-      if (guest) return VerifyReply::ready(admit(*guest, session));
+      if (guest) return VerifyReply::ready(admit(*guest, session, client));
       [[fallthrough]];  // a decoy can never admit anyone: it fails as a wrong code does
     case verify::CheckOutcome::kWrongCode:
       return VerifyReply::ready(wrongCode(checked.checksRemaining));
@@ -410,54 +459,54 @@ VerifyReply JoinFlow::verify(const LoginSession& session, std::string_view code,
   return VerifyReply::ready(codeExpired());
 }
 
-VerifyReply JoinFlow::checkWithTwilio(const LoginSession& session, std::string digits) {
+VerifyReply JoinFlow::checkWithTwilio(const LoginSession& session, std::string digits, std::string client) {
   const auto guest = directory_.find(session.identity);
   if (!guest) {
-    countCheck(session.identity, verify::CheckOutcome::kWrongCode, false);
+    countCheck(session, client, verify::CheckOutcome::kWrongCode, false);
     return VerifyReply::ready(wrongCode(kChecksRemainingUnknown));  // a decoy: nothing was ever sent
   }
   const auto destination = session.channel == "email" ? guest->email : guest->phone;
   if (!destination) {
-    counters_.countCheck(CheckResult::kExpired);
+    recordCheck(session, client, CheckResult::kExpired);
     return VerifyReply::ready(codeExpired());  // changed on the list since /login
   }
-  return VerifyReply::deferred(
-      [this, session, to = *destination, digits = std::move(digits)](Completion<Result<Joined>> done) {
-        const twilio::TwilioClient* twilio = twilioVerify_;
-        const bool queued =
-            delivery_.submit([this, twilio, session, to, digits, done]() -> std::function<void()> {
-              Result<verify::CheckOutcome> checked = checkUnavailable();
-              try {
-                checked = twilio->check(to, digits);
-              } catch (const std::exception& e) {
-                checked = Error::unavailable("provider_unreachable", e.what());
-              }
-              if (!checked.ok() && checked.error().status >= 500)
-                spdlog::warn("Twilio Verify could not check a code for {}: {}", session.identity,
-                             checked.error().message);
-              return [this, session, checked, done] {
-                done(guarded<Joined>([&] { return finishTwilioCheck(session, checked); }));
-              };
-            });
-        if (!queued) {
-          counters_.countCheck(CheckResult::kFailed);
-          done(checkUnavailable());
-        }
-      });
+  return VerifyReply::deferred([this, session, client, to = *destination,
+                                digits = std::move(digits)](Completion<Result<Joined>> done) {
+    const twilio::TwilioClient* twilio = twilioVerify_;
+    const bool queued =
+        delivery_.submit([this, twilio, session, client, to, digits, done]() -> std::function<void()> {
+          Result<verify::CheckOutcome> checked = checkUnavailable();
+          try {
+            checked = twilio->check(to, digits);
+          } catch (const std::exception& e) {
+            checked = Error::unavailable("provider_unreachable", e.what());
+          }
+          if (!checked.ok() && checked.error().status >= 500)
+            spdlog::warn("Twilio Verify could not check a code for {}: {}", session.identity,
+                         checked.error().message);
+          return [this, session, client, checked, done] {
+            done(guarded<Joined>([&] { return finishTwilioCheck(session, client, checked); }));
+          };
+        });
+    if (!queued) {
+      recordCheck(session, client, CheckResult::kFailed);
+      done(checkUnavailable());
+    }
+  });
 }
 
-Result<Joined> JoinFlow::finishTwilioCheck(const LoginSession& session,
+Result<Joined> JoinFlow::finishTwilioCheck(const LoginSession& session, std::string_view client,
                                            const Result<verify::CheckOutcome>& checked) {
   if (!checked.ok()) {
-    counters_.countCheck(CheckResult::kFailed);
+    recordCheck(session, client, CheckResult::kFailed);
     return checked.error().status >= 500 ? checkUnavailable() : checked.error();
   }
   const auto guest =
       *checked == verify::CheckOutcome::kApproved ? directory_.find(session.identity) : std::nullopt;
-  countCheck(session.identity, *checked, guest.has_value());
+  countCheck(session, client, *checked, guest.has_value());
   switch (*checked) {
     case verify::CheckOutcome::kApproved:
-      if (guest) return admit(*guest, session);
+      if (guest) return admit(*guest, session, client);
       return wrongCode(kChecksRemainingUnknown);  // removed from the list while Twilio was asked
     case verify::CheckOutcome::kWrongCode:
       return wrongCode(kChecksRemainingUnknown);  // Twilio does not say how many tries are left
@@ -469,7 +518,14 @@ Result<Joined> JoinFlow::finishTwilioCheck(const LoginSession& session,
   return codeExpired();
 }
 
-void JoinFlow::countCheck(const std::string& identity, verify::CheckOutcome outcome, bool onList) {
+void JoinFlow::recordCheck(const LoginSession& session, std::string_view client, CheckResult result) {
+  counters_.countCheck(result);
+  writeAudit(audit::kCheck, session.identity, session.room.value_or(""), client,
+             kCheckResultNames[static_cast<std::size_t>(result)], session.channel);
+}
+
+void JoinFlow::countCheck(const LoginSession& session, std::string_view client, verify::CheckOutcome outcome,
+                          bool onList) {
   const CheckResult result = [&] {
     switch (outcome) {
       case verify::CheckOutcome::kApproved:
@@ -483,27 +539,35 @@ void JoinFlow::countCheck(const std::string& identity, verify::CheckOutcome outc
     }
     return CheckResult::kExpired;
   }();
-  counters_.countCheck(result);
+  recordCheck(session, client, result);
   // A wrong code spends the name's daily budget, whichever verification or channel it was for.
   if (result == CheckResult::kWrongCode || result == CheckResult::kTooManyChecks)
-    failures_.fail(asciiLower(identity), unixSeconds(clock_.now()));
+    failures_.fail(asciiLower(session.identity), unixSeconds(clock_.now()));
 }
 
-Result<Joined> JoinFlow::admit(const directory::Guest& guest, const LoginSession& session) {
-  if (guest.rooms.empty())
-    return Error::forbidden("no_room",
-                            "You are on the guest list but not invited to any room yet. Ask the host.");
-  std::string room = guest.rooms.front();
-  if (session.room) {
-    auto invited = guest.invitedTo(*session.room);
-    if (!invited)
-      return Error::forbidden("room_not_allowed",
-                              "You are not invited to " + *session.room + ". Ask the host.");
-    room = std::move(*invited);
-  }
-  auto token = minter_.mint(guest.identity, room, options_.tokenTtl, token::kPasscodeFlow);
-  if (!token) return token.error();
-  return Joined{std::move(token.value()), guest.identity, room};
+Result<Joined> JoinFlow::admit(const directory::Guest& guest, const LoginSession& session,
+                               std::string_view client) {
+  auto joined = [&]() -> Result<Joined> {
+    if (guest.rooms.empty())
+      return Error::forbidden("no_room",
+                              "You are on the guest list but not invited to any room yet. Ask the host.");
+    std::string room = guest.rooms.front();
+    if (session.room) {
+      auto invited = guest.invitedTo(*session.room);
+      if (!invited)
+        return Error::forbidden("room_not_allowed",
+                                "You are not invited to " + *session.room + ". Ask the host.");
+      room = std::move(*invited);
+    }
+    auto token = minter_.mint(guest.identity, room, options_.tokenTtl, token::kPasscodeFlow);
+    if (!token) return token.error();
+    return Joined{std::move(token.value()), guest.identity, room};
+  }();
+  // The token itself is never recorded: only that one was minted, for whom, where, for how long.
+  writeAudit(audit::kToken, guest.identity, joined ? joined->room : session.room.value_or(""), client,
+             joined ? audit::kOk : std::string_view(joined.error().code),
+             joined ? "ttl " + std::to_string(options_.tokenTtl.count()) + "s" : std::string());
+  return joined;
 }
 
 }  // namespace roomgate::app

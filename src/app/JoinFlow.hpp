@@ -12,6 +12,9 @@
 // contact drawn from the list's own mix of phone-only, e-mail-only and both (stable per name, keyed by
 // the secret), so channel choice, status, body shape, cookie, rate limits and database work are those of
 // a guest (unless revealUnknown); the decoy's message is built and queued, and a worker drops it.
+// Every login, send, check and minted token is recorded in the AuditLog (common/AuditLog.hpp): a login
+// row for guests and strangers alike, written the same way (the `known` flag is only a value), and a
+// decoy's send row, like a guest's, when its delivery job comes back.
 // Knows no HTTP: the http part parses JSON and cookies and turns Errors into responses.
 // Thread: the server's I/O thread only (including the completions of deferred replies).
 #include <deque>
@@ -23,6 +26,7 @@
 #include "app/LoginSession.hpp"
 #include "app/RateLimits.hpp"
 #include "app/VerificationCounters.hpp"
+#include "common/AuditLog.hpp"
 #include "common/Clock.hpp"
 #include "common/Error.hpp"
 #include "common/Eventually.hpp"
@@ -85,7 +89,7 @@ class JoinFlow {
   // `twilioVerify`: null for the built-in verification service, else Twilio Verify does it (the delivery
   // queue's channels are then TwilioVerifyChannels).
   JoinFlow(directory::Directory& directory, verify::Verifier& verifier, delivery::DeliveryQueue& delivery,
-           const token::TokenMinter& minter, const Clock& clock, std::string_view secret,
+           const token::TokenMinter& minter, AuditLog& audit, const Clock& clock, std::string_view secret,
            JoinFlowOptions options, const twilio::TwilioClient* twilioVerify = nullptr);
 
   // A refusal is ready at once; an answer that sends is deferred: its `later` answers first and then
@@ -116,26 +120,41 @@ class JoinFlow {
   // A decoy contact for `identity`, drawn from the list's contact mix.
   [[nodiscard]] Contact decoyContact(std::string_view identity);
   // Answers, then queues `m` (a guest's, if `real`; else a decoy's, which a worker drops). A real send's
-  // outcome is kept for deliveryStatus(); on refusal `onFailure` runs first (it undoes local state).
-  [[nodiscard]] LoginReply send(delivery::Message m, LoginAnswer answer, bool real,
+  // outcome is kept for deliveryStatus(); on refusal `onFailure` runs first (it undoes local state). The
+  // send's audit row is written when the channel (or, for a decoy, the worker) answers.
+  [[nodiscard]] LoginReply send(delivery::Message m, LoginAnswer answer, bool real, const std::string& client,
                                 std::function<void()> onFailure);
+  // login() up to its answer; `known` is set once the guest list was asked.
+  [[nodiscard]] LoginReply loginSteps(const LoginRequest& request, std::optional<bool>& known);
+  // Appends an audit record of `event` about `identity` (names as given are cut to audit::kMaxNameChars).
+  void writeAudit(std::string_view event, std::string_view identity, std::string_view room,
+                  std::string_view client, std::string_view outcome, std::string detail = {},
+                  std::optional<bool> known = std::nullopt);
+  void auditSend(const LoginSession& session, std::string_view client, std::string_view masked,
+                 SendOutcome outcome);
+  // Counts a check's result and records it in the audit log.
+  void recordCheck(const LoginSession& session, std::string_view client, CheckResult result);
   // A session id for a login that has no verification of ours (Twilio Verify keeps it).
   [[nodiscard]] std::string localSid();
   void track(const std::string& sid);
   void settle(const std::string& sid, Status outcome);
-  [[nodiscard]] VerifyReply checkWithTwilio(const LoginSession& session, std::string digits);
-  [[nodiscard]] Result<Joined> finishTwilioCheck(const LoginSession& session,
+  [[nodiscard]] VerifyReply checkWithTwilio(const LoginSession& session, std::string digits,
+                                            std::string client);
+  [[nodiscard]] Result<Joined> finishTwilioCheck(const LoginSession& session, std::string_view client,
                                                  const Result<verify::CheckOutcome>& checked);
   // Counts a check's outcome; an approval for a name not (or no longer) on the list counts as wrong
-  // (`onList` matters for approvals only); a wrong code spends `identity`'s failure budget.
-  void countCheck(const std::string& identity, verify::CheckOutcome outcome, bool onList);
+  // (`onList` matters for approvals only); a wrong code spends the identity's failure budget.
+  void countCheck(const LoginSession& session, std::string_view client, verify::CheckOutcome outcome,
+                  bool onList);
   // The token for a verified guest: their chosen room if invited to it, else their first.
-  [[nodiscard]] Result<Joined> admit(const directory::Guest& guest, const LoginSession& session);
+  [[nodiscard]] Result<Joined> admit(const directory::Guest& guest, const LoginSession& session,
+                                     std::string_view client);
 
   directory::Directory& directory_;
   verify::Verifier& verifier_;
   delivery::DeliveryQueue& delivery_;
   const token::TokenMinter& minter_;
+  AuditLog& audit_;
   const Clock& clock_;
   std::string decoyKey_;
   JoinFlowOptions options_;

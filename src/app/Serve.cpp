@@ -5,9 +5,11 @@
 #include <atomic>
 #include <cstdio>
 
+#include "app/AuditTrail.hpp"
 #include "app/EchoService.hpp"
 #include "app/JoinFlow.hpp"
 #include "app/Metrics.hpp"
+#include "app/Retention.hpp"
 #include "app/Secrets.hpp"
 #include "common/Crypto.hpp"
 #include "common/FileLimit.hpp"
@@ -27,6 +29,7 @@
 #include "net/Curl.hpp"
 #include "rtc/Limits.hpp"
 #include "rtc/RtcService.hpp"
+#include "store/AuditRepository.hpp"
 #include "store/Checkpointer.hpp"
 #include "store/Database.hpp"
 #include "store/OutboxRepository.hpp"
@@ -156,10 +159,17 @@ int serve(const config::Config& config) {
       },
       config.dev, anyRemote ? delivery::kProviderWorkers : 1);
 
+  // The audit log: a row in the turn's transaction (a write outside a request opens the turn's) and a
+  // JSON line on stderr.
+  store::AuditRepository auditRows(db);
+  AuditTrail audit(auditRows, clock, [&] {
+    if (http::Server* server = io.load(); server && !db.inTransaction()) server->joinTurn();
+  });
+
   store::SqliteVerificationStore verifications(db);
   verify::Verifier verifier(verifications, clock, random, *secret, config.codeLength);
   token::TokenMinter minter(*credentials, clock);
-  JoinFlow flow(directory, verifier, deliveries, minter, clock, *secret,
+  JoinFlow flow(directory, verifier, deliveries, minter, audit, clock, *secret,
                 {config.revealUnknown, Seconds(config.tokenTtlSeconds), config.otpHost(), config.smsPerHour,
                  config.smsPerCountryPerHour, config.smsCountries},
                 config.twilioVerify ? &twilio : nullptr);
@@ -191,7 +201,8 @@ int serve(const config::Config& config) {
         const auto room = rooms.find(name).value_or(directory::Room{std::string(name)});
         return rtc::RoomSettings{room.type, room.maxParticipants};
       },
-      [&](std::string_view identity) { return verifiedBy(directory, verifications, identity); }};
+      [&](std::string_view identity) { return verifiedBy(directory, verifications, identity); },
+      [&](AuditRecord r) { audit.record(std::move(r)); }};
   rtc::RtcService rtcService(
       tokens, clock, random,
       {config.stunUrls, config.turnUrls, config.turnSecret.value_or(""), config.relayOnly},
@@ -260,6 +271,18 @@ int serve(const config::Config& config) {
   // Group commit: the requests of one event-loop turn share one transaction (their writes nest in it).
   server->setTurnHooks([&] { db.openGroup(); }, [&] { return db.commitGroup(); });
   server->every(kPruneInterval, [&] { (void)verifier.prune(); });
+  // Retention: audit rows and outbox entries older than ROOMGATE_AUDIT_RETENTION_DAYS, a bounded batch
+  // at a time; a full batch runs the next one shortly after, behind the requests waiting.
+  Retention retention(db, clock, config.auditRetentionDays);
+  std::function<void()> pruneOld = [&] {
+    try {
+      if (retention.pruneBatch()) server->after(kRetentionBatchPause, pruneOld);
+    } catch (const std::exception& e) {
+      spdlog::error("retention: pruning old audit rows and outbox entries failed: {}", e.what());
+    }
+  };
+  server->post(pruneOld);  // at start: a server that was down catches up
+  server->every(kRetentionInterval, pruneOld);
   // Revocations written by the CLI (or this process) end live sessions within a poll interval.
   int64_t revocationSeq = 0;
   for (const auto& r : rooms.revocationsAfter(0)) revocationSeq = r.seq;

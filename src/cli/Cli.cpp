@@ -9,12 +9,15 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/AuditTrail.hpp"
 #include "app/Secrets.hpp"
 #include "app/Serve.hpp"
+#include "cli/Since.hpp"
 #include "common/Clock.hpp"
 #include "config/Config.hpp"
 #include "directory/Directory.hpp"
 #include "directory/Rooms.hpp"
+#include "store/AuditRepository.hpp"
 #include "store/Database.hpp"
 #include "token/AccessToken.hpp"
 
@@ -77,6 +80,52 @@ int listGuests(directory::Directory& directory) {
   for (const auto& g : guests)
     std::printf("%-20s %-16s %-28s %s\n", g.identity.c_str(), g.phone.value_or("-").c_str(),
                 g.email.value_or("-").c_str(), joinRooms(g.rooms).c_str());
+  return kExitOk;
+}
+
+// The most rows `roomgate audit` prints unless --limit says otherwise, and the most it may say.
+constexpr int kDefaultAuditRows = 100;
+constexpr int kMaxAuditRows = 1'000'000;
+
+struct AuditArgs {
+  std::string identity, room, since;
+  bool json = false;
+  int limit = kDefaultAuditRows;
+};
+
+int printAudit(store::Database& db, const AuditArgs& args, const Clock& clock) {
+  store::AuditQuery query;
+  if (!args.identity.empty()) query.identity = args.identity;
+  if (!args.room.empty()) query.room = args.room;
+  if (!args.since.empty()) {
+    query.since = parseSince(args.since, unixSeconds(clock.now()));
+    if (!query.since)
+      return fail(
+          "--since \"" + args.since +
+              "\" is not a time: give unix seconds, an age (90s, 30m, 24h, 7d) or an ISO 8601 date or "
+              "time in UTC (2026-12-03, 2026-12-03T12:00:00Z).",
+          kExitConfig);
+  }
+  query.limit = args.limit;
+  const auto rows = store::AuditRepository(db).list(query);
+  if (args.json) {
+    for (const auto& r : rows) std::printf("%s\n", app::auditJsonLine(r).c_str());
+    return kExitOk;
+  }
+  if (rows.empty()) {
+    std::printf("No audit rows match.\n");
+    return kExitOk;
+  }
+  std::printf("%-20s %-10s %-20s %-16s %-16s %-6s %-16s %s\n", "TIME (UTC)", "EVENT", "IDENTITY", "ROOM",
+              "CLIENT", "KNOWN", "OUTCOME", "DETAIL");
+  for (const auto& r : rows)
+    std::printf("%-20s %-10s %-20s %-16s %-16s %-6s %-16s %s\n", app::isoUtc(r.at).c_str(), r.event.c_str(),
+                r.identity.empty() ? "-" : r.identity.c_str(), r.room.empty() ? "-" : r.room.c_str(),
+                r.client.empty() ? "-" : r.client.c_str(),
+                !r.known   ? "-"
+                : *r.known ? "yes"
+                           : "no",
+                r.outcome.c_str(), r.detail.c_str());
   return kExitOk;
 }
 
@@ -158,6 +207,19 @@ int run(int argc, char** argv) {
   tokenCmd->add_option("--at", at, "Issue time, unix seconds (default now)");
   addDb(tokenCmd);
 
+  AuditArgs auditArgs;
+  auto* auditCmd =
+      cli.add_subcommand("audit", "Show the audit log: logins, sends, checks, tokens, joins, leaves");
+  auditCmd->add_option("--identity", auditArgs.identity, "Only rows about this name (ignoring case)");
+  auditCmd->add_option("--room", auditArgs.room, "Only rows about this room (ignoring case)");
+  auditCmd->add_option("--since", auditArgs.since,
+                       "Only rows at or after: unix seconds, an age (90s, 30m, 24h, 7d) or an ISO 8601 UTC "
+                       "date or time (2026-12-03, 2026-12-03T12:00:00Z)");
+  auditCmd->add_flag("--json", auditArgs.json, "One JSON object per line, as the server logs them");
+  auditCmd->add_option("--limit", auditArgs.limit, "The newest this many rows (default 100), newest last")
+      ->check(CLI::Range(1, kMaxAuditRows));
+  addDb(auditCmd);
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -173,6 +235,7 @@ int run(int argc, char** argv) {
 
     SystemClock clock;
     store::Database db(config->db);
+    if (auditCmd->parsed()) return printAudit(db, auditArgs, clock);
     if (tokenCmd->parsed()) {
       OpenSslRandom random;
       auto credentials =

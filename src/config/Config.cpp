@@ -287,7 +287,8 @@ Result<Config> load(const Sources& s) {
         std::tuple{"ROOMGATE_MAX_TOKEN_TTL", &c.maxTokenTtlSeconds, 60, 86400},
         std::tuple{"ROOMGATE_MAX_CONNECTIONS_PER_ADDRESS", &c.maxConnectionsPerAddress, 1, 65536},
         std::tuple{"ROOMGATE_SMS_PER_HOUR", &c.smsPerHour, 1, 1000000},
-        std::tuple{"ROOMGATE_SMS_PER_COUNTRY_PER_HOUR", &c.smsPerCountryPerHour, 1, 1000000}}) {
+        std::tuple{"ROOMGATE_SMS_PER_COUNTRY_PER_HOUR", &c.smsPerCountryPerHour, 1, 1000000},
+        std::tuple{"ROOMGATE_AUDIT_RETENTION_DAYS", &c.auditRetentionDays, 1, 3650}}) {
     if (auto v = s.lookup(name)) {
       int n = 0;
       auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);

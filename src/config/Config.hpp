@@ -86,6 +86,8 @@ struct Config {
   // ROOMGATE_SMS_COUNTRIES: calling codes texts may go to ("1,44" or "+1,+44"); empty: the codes of the
   // phones on the guest list.
   std::set<int> smsCountries;
+  // ROOMGATE_AUDIT_RETENTION_DAYS, 1..3650: audit rows and outbox entries older than this are pruned
+  int auditRetentionDays = 90;
 
   [[nodiscard]] bool usesTwilioApi() const { return twilioSms || twilioVerify; }
   // HTTP basic credentials for Twilio's REST APIs: the account SID and auth token when the token is set

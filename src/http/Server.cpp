@@ -425,6 +425,10 @@ void Server::setTurnHooks(std::function<void()> open, std::function<bool()> comm
   impl_->turns.setHooks(std::move(open), std::move(commit));
 }
 
+void Server::joinTurn() {
+  impl_->turns.enter();
+}
+
 void Server::post(std::function<void()> task) {
   asio::post(impl_->io, std::move(task));
 }

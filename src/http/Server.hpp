@@ -77,6 +77,9 @@ class Server {
   // Group commit: `open` runs before the first request of an event-loop turn and `commit` after the
   // turn's ready work; the turn's responses are written only after `commit`, as 503s if it failed.
   void setTurnHooks(std::function<void()> open, std::function<bool()> commit);
+  // Opens the current turn's transaction if none is open, for a write outside a request (a signaling
+  // message, a timer, a completion); it commits with the turn's other writes. I/O thread only.
+  void joinTurn();
   // Runs `task` on the I/O thread soon. Thread-safe.
   void post(std::function<void()> task);
   // After run() returned: runs the tasks posted since (nothing else).

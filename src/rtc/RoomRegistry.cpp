@@ -89,6 +89,8 @@ Result<Joined> RoomRegistry::join(Peer* peer, const JoinRequest& request) {
 
 void RoomRegistry::remove(Participant* p, std::string_view reason, EmptyRoom emptyRoom) {
   auto rit = rooms_.find(p->roomKey);
+  Removed removed{p->info.sid, p->info.identity, rit != rooms_.end() ? rit->second.info.name : p->roomKey,
+                  std::string(reason)};
   if (rit != rooms_.end()) {
     Room& room = rit->second;
     std::erase(room.members, p);
@@ -96,9 +98,8 @@ void RoomRegistry::remove(Participant* p, std::string_view reason, EmptyRoom emp
     if (room.members.empty() && emptyRoom == EmptyRoom::kErase) rooms_.erase(rit);
   }
   if (p->peer) byPeer_.erase(p->peer);
-  const std::string sid = p->info.sid;
-  bySid_.erase(sid);  // destroys p
-  if (onRemoved_) onRemoved_(sid);
+  bySid_.erase(removed.sid);  // destroys p
+  if (onRemoved_) onRemoved_(removed);
 }
 
 std::optional<Seat> RoomRegistry::seat(Peer* peer) const {

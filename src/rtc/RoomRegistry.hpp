@@ -31,6 +31,14 @@ struct Seat {
   RoomInfo room;
 };
 
+// A participant who left the registry, as the removal hook is told.
+struct Removed {
+  std::string sid;
+  std::string identity;
+  std::string room;    // its name as first joined
+  std::string reason;  // "left", "closed", "timeout", "replaced", "revoked"
+};
+
 struct Joined {
   ParticipantInfo self;
   RoomInfo room;
@@ -61,9 +69,9 @@ class RoomRegistry {
   // before `revokedBefore`; returns how many.
   std::size_t revoke(std::string_view identity, std::string_view room, int64_t revokedBefore);
 
-  // Called with the SID of every participant that leaves the registry, whatever the reason. The hook
-  // runs inside a registry call and must not call the registry back.
-  void setRemovedHook(std::function<void(const std::string& sid)> hook) { onRemoved_ = std::move(hook); }
+  // Called for every participant that leaves the registry, whatever the reason. The hook runs inside a
+  // registry call and must not call the registry back.
+  void setRemovedHook(std::function<void(const Removed&)> hook) { onRemoved_ = std::move(hook); }
 
   [[nodiscard]] bool joined(Peer* peer) const { return byPeer_.contains(peer); }
   [[nodiscard]] std::optional<Seat> seat(Peer* peer) const;
@@ -98,7 +106,7 @@ class RoomRegistry {
   void remove(Participant* p, std::string_view reason, EmptyRoom emptyRoom);
 
   std::function<std::string(std::string_view)> newSid_;
-  std::function<void(const std::string&)> onRemoved_;
+  std::function<void(const Removed&)> onRemoved_;
   std::map<std::string, Room> rooms_;                                    // by lower-cased room name
   std::unordered_map<std::string, std::unique_ptr<Participant>> bySid_;  // owns every participant
   std::unordered_map<Peer*, Participant*> byPeer_;                       // the attached ones

@@ -25,9 +25,19 @@ RtcService::RtcService(const token::TokenGate& tokens, const Clock& clock, Rando
       lookups_(std::move(lookups)),
       schedule_(std::move(schedule)),
       registry_([this](std::string_view prefix) { return std::string(prefix) + randomHex(random_, 16); }) {
-  registry_.setRemovedHook([this](const std::string& sid) {
-    if (group_) group_->left(sid);
+  registry_.setRemovedHook([this](const Removed& r) {
+    if (group_) group_->left(r.sid);
+    const bool kicked = r.reason == "replaced" || r.reason == "revoked";
+    writeAudit(kicked ? audit::kKick : audit::kLeave, r.identity, r.room, r.reason, r.sid);
   });
+}
+
+void RtcService::writeAudit(std::string_view event, std::string_view identity, std::string_view room,
+                            std::string outcome, std::string detail) {
+  if (lookups_.audit)
+    lookups_.audit({0, 0, std::string(event), std::string(identity),
+                    std::string(room.substr(0, audit::kMaxNameChars)), "", std::move(outcome),
+                    std::move(detail)});
 }
 
 void RtcService::enableGroupRooms(media::SfuControl& sfu, MediaEndpoint endpoint) {
@@ -94,6 +104,7 @@ void RtcService::join(Peer* peer, const JoinMessage& m) {
   if (!claims) {
     // A token that is sound but not for this room, revoked or no longer invited: forbidden; else bad.
     const auto& e = claims.error();
+    writeAudit(audit::kJoin, "", m.room.value_or(""), e.code, "");  // whose token it was is not known
     return peer->close(
         e.code == "token_room" || e.status == 403 ? CloseCode::kForbidden : CloseCode::kBadToken, e.code,
         e.message);
@@ -104,7 +115,12 @@ void RtcService::join(Peer* peer, const JoinMessage& m) {
                       claims->issuedAt, m.resume,
                       verified.channel, verified.to};
   auto joined = registry_.join(peer, request);
-  if (!joined) return peer->close(CloseCode::kRoomFull, joined.error().code, joined.error().message);
+  if (!joined) {
+    writeAudit(audit::kJoin, claims->identity, claims->room, joined.error().code, "");
+    return peer->close(CloseCode::kRoomFull, joined.error().code, joined.error().message);
+  }
+  writeAudit(audit::kJoin, claims->identity, claims->room, std::string(audit::kOk),
+             joined->self.sid + (m.resume && *m.resume == joined->self.sid ? " resumed" : ""));
   const auto servers =
       iceServersFor(ice_, claims->identity, unixSeconds(clock_.now()), kTurnCredentialTtl.count());
   peer->send(joinedMessage(joined->self, joined->room, joined->others, servers, ice_.relayOnly));
@@ -128,6 +144,9 @@ void RtcService::onLost(Peer* peer) {
 
 std::size_t RtcService::revoke(std::string_view identity, std::string_view room, int64_t revokedBefore) {
   const std::size_t n = registry_.revoke(identity, room, revokedBefore);
+  writeAudit(audit::kRevocation, identity, room, std::string(audit::kOk),
+             "tokens issued at or before " + std::to_string(revokedBefore) + "; " + std::to_string(n) +
+                 " session(s) ended");
   if (n) spdlog::info("revoked {} session(s) of {}{}{}", n, identity, room.empty() ? "" : " in ", room);
   return n;
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "common/AuditLog.hpp"
 #include "common/Clock.hpp"
 #include "common/Random.hpp"
 #include "rtc/GroupCalls.hpp"
@@ -32,6 +33,9 @@ struct RtcLookups {
   std::function<RoomSettings(std::string_view room)> room;
   // How the identity proved who they are, for the "verified" badge.
   std::function<Verified(std::string_view identity)> verified;
+  // Records a join (admitted or refused), a leave, a kick (replaced, revoked) and a revocation; may be
+  // empty (no audit log).
+  std::function<void(AuditRecord)> audit;
 };
 
 class RtcService {
@@ -64,6 +68,8 @@ class RtcService {
   void join(Peer* peer, const JoinMessage& m);
   // The group-room calls for `peer`'s room, or nullptr after telling the peer why not.
   GroupCalls* groupFor(Peer* peer, std::string& sid);
+  void writeAudit(std::string_view event, std::string_view identity, std::string_view room,
+                  std::string outcome, std::string detail);
 
   const token::TokenGate& tokens_;
   const Clock& clock_;

@@ -141,6 +141,11 @@ int Database::changes() const {
   return sqlite3_changes(db_);
 }
 
+std::size_t Database::deleteBatch(std::string_view deleteSql, int64_t before, int limit) {
+  prepare(deleteSql).bind(1, before).bind(2, int64_t{limit}).run();
+  return static_cast<std::size_t>(changes());
+}
+
 int Database::schemaVersion() {
   auto st = prepare("PRAGMA user_version");
   st.step();

@@ -78,6 +78,11 @@ class Database {
   void exec(std::string_view sql);
   [[nodiscard]] int64_t lastInsertRowId() const;
   [[nodiscard]] int changes() const;
+  // Runs `deleteSql`, a DELETE taking ?1 = a unix time and ?2 = the most rows to delete; returns how many
+  // it deleted (the retention pruning's bounded batches).
+  std::size_t deleteBatch(std::string_view deleteSql, int64_t before, int limit);
+  // True inside a Transaction or an open group on this connection.
+  [[nodiscard]] bool inTransaction() const { return transactionDepth_ > 0; }
   [[nodiscard]] int schemaVersion();
   [[nodiscard]] const std::string& path() const { return path_; }
 

@@ -47,4 +47,10 @@ std::vector<delivery::OutboxEntry> OutboxRepository::list(const std::optional<st
   return out;
 }
 
+std::size_t OutboxRepository::pruneBefore(int64_t before, int limit) {
+  return db_.deleteBatch(
+      "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE queued_at < ?1 ORDER BY id LIMIT ?2)",
+      before, limit);
+}
+
 }  // namespace roomgate::store

@@ -17,6 +17,8 @@ class OutboxRepository {
   void append(std::span<const delivery::OutboxEntry> entries);
   // Newest first; only those to `to` when given.
   [[nodiscard]] std::vector<delivery::OutboxEntry> list(const std::optional<std::string>& to, int limit);
+  // Deletes at most `limit` entries queued before `before` (unix seconds), oldest first; returns how many.
+  std::size_t pruneBefore(int64_t before, int limit);
 
  private:
   Database& db_;

@@ -108,6 +108,24 @@ ALTER TABLE sends_v3 RENAME TO sends;
       R"sql(
 DELETE FROM settings WHERE key = 'token_api_key_secret';
 )sql",
+      // 5: the audit log: one row per login, send, check, token, join, leave, kick and revocation,
+      // appended on the I/O thread, pruned after ROOMGATE_AUDIT_RETENTION_DAYS (oldest ids first, so
+      // pruning needs no index on `at`). Never a code, token or secret; destinations masked.
+      // IF NOT EXISTS: a file whose user_version was set back (an older copy restored over a newer one)
+      // migrates again without failing here.
+      R"sql(
+CREATE TABLE IF NOT EXISTS audit (
+  id       INTEGER PRIMARY KEY,
+  at       INTEGER NOT NULL,  -- unix seconds
+  event    TEXT NOT NULL,
+  identity TEXT NOT NULL DEFAULT '',
+  room     TEXT NOT NULL DEFAULT '',
+  client   TEXT NOT NULL DEFAULT '',
+  known    INTEGER,           -- logins: 1 if the name is on the guest list, else 0; NULL for other events
+  outcome  TEXT NOT NULL DEFAULT '',
+  detail   TEXT NOT NULL DEFAULT ''
+);
+)sql",
   };
   return migrations;
 }

@@ -27,7 +27,8 @@ constexpr auto kSlack = 5s;
 
 std::string upgradeRequest(const std::string& key = kWebSocketKey, const std::string& extra = "",
                            const std::string& host = "127.0.0.1") {
-  return "GET /rtc HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+  return "GET /rtc HTTP/1.1\r\nHost: " + host +
+         "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
          "Sec-WebSocket-Key: " +
          key + "\r\nSec-WebSocket-Version: 13\r\n" + extra + "\r\n";
 }

@@ -151,8 +151,10 @@ export async function startServer({ guests = [], rooms = [], env = {}, dotenv = 
     });
     listening = true;
     await waitForHealth(baseUrl, deadline);
-    // The CLI against the server's own database: same guest list, same signing credentials.
-    const cli = (args) => roomgate([...args, '--db', db], { dir });
+    // The CLI against the server's own database: same guest list, same signing credentials (the
+    // server's environment, and for a --dev server its development key, which the CLI reads from the
+    // database only in development mode).
+    const cli = (args) => roomgate([...args, '--db', db], { dir, env: { ...env, ...(dev ? { ROOMGATE_DEV: '1' } : {}) } });
     const token = async (identity, room, { at, ttl } = {}) => {
       const args = ['token', '--identity', identity, '--room', room];
       if (at !== undefined) args.push('--at', String(at));

@@ -2,12 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
 
 #include "store/Database.hpp"
 #include "support/Fakes.hpp"
+#include "support/MemoryAuditLog.hpp"
 #include "support/MemoryVerificationStore.hpp"
 #include "token/TokenVerifier.hpp"
 
@@ -55,12 +57,16 @@ class JoinFlowTest : public ::testing::Test {
             },
             true),
         minter_(credentials_, clock_),
-        flow_(directory_, verifier_, queue_, minter_, clock_, kSecret,
+        flow_(directory_, verifier_, queue_, minter_, audit_, clock_, kSecret,
               {false, token::kDefaultTokenTtl, "rooms.example.com"}) {
     EXPECT_TRUE(
         directory_.add({"mabel", std::string("+18005554321"), std::nullopt, {"My Room", "Garden"}}).ok());
     EXPECT_TRUE(directory_.add({"ema", std::nullopt, std::string("ema@example.com"), {"My Room"}}).ok());
   }
+
+  // The completions run on the worker and reach into the flow and the audit log: let them finish
+  // before those members die.
+  ~JoinFlowTest() override { queue_.flush(); }
 
   // What /login answers (a deferred answer is given at once when started: it never waits for a
   // provider).
@@ -106,6 +112,7 @@ class JoinFlowTest : public ::testing::Test {
   delivery::DeliveryQueue queue_;
   token::TokenCredentials credentials_{"AC1", "SK1", "secret-secret-secret"};
   token::TokenMinter minter_;
+  roomgate::testing::MemoryAuditLog audit_;
   JoinFlow flow_;
 };
 
@@ -304,7 +311,7 @@ TEST_F(JoinFlowTest, WithOnlyEmailDeliverableStrangersAnswerAsGuestsDo) {
         for (auto& then : out.completions) then();
       },
       false);
-  JoinFlow flow(directory_, verifier_, queue, minter_, clock_, kSecret, {});
+  JoinFlow flow(directory_, verifier_, queue, minter_, audit_, clock_, kSecret, {});
   std::set<std::string> strangers;
   for (int i = 0; i < 50; ++i) {
     strangers.insert(
@@ -390,10 +397,10 @@ TEST_F(JoinFlowTest, TextsStopAtTheHourlyCapForGuestsAndStrangersAlike) {
     if (auto r = loginNow({"s" + std::to_string(i), std::nullopt, std::string("sms")}); r.ok())
       texted.push_back("s" + std::to_string(i));
   // The largest settings the configuration accepts make a working flow too (a token every 3.6 ms).
-  JoinFlow generous(directory_, verifier_, queue_, minter_, clock_, kSecret,
+  JoinFlow generous(directory_, verifier_, queue_, minter_, audit_, clock_, kSecret,
                     {.smsPerHour = 1000000, .smsPerCountryPerHour = 1000000});
   EXPECT_TRUE(answerOf(generous.login({"mabel", std::nullopt, std::nullopt})).ok());
-  JoinFlow flow(directory_, verifier_, queue_, minter_, clock_, kSecret, {.smsPerHour = 3});
+  JoinFlow flow(directory_, verifier_, queue_, minter_, audit_, clock_, kSecret, {.smsPerHour = 3});
   for (int i = 0; i < 3; ++i)
     ASSERT_TRUE(answerOf(flow.login({texted[i], std::nullopt, std::string("sms")})).ok());
   for (const std::string& name : {std::string("mabel"), texted[3]}) {
@@ -411,12 +418,13 @@ TEST_F(JoinFlowTest, TextsStopAtTheHourlyCapForGuestsAndStrangersAlike) {
 TEST_F(JoinFlowTest, TextsToOneCountryAreCappedApartAndOnlyListedCountriesGetThem) {
   ASSERT_TRUE(directory_.add({"alba", std::string("+442079460958"), std::nullopt, {"My Room"}}).ok());
   ASSERT_TRUE(directory_.add({"brid", std::string("+442079460959"), std::nullopt, {"My Room"}}).ok());
-  JoinFlow capped(directory_, verifier_, queue_, minter_, clock_, kSecret, {.smsPerCountryPerHour = 1});
+  JoinFlow capped(directory_, verifier_, queue_, minter_, audit_, clock_, kSecret,
+                  {.smsPerCountryPerHour = 1});
   EXPECT_TRUE(answerOf(capped.login({"alba", std::nullopt, std::nullopt})).ok());
   EXPECT_EQ(answerOf(capped.login({"brid", std::nullopt, std::nullopt})).error().code, "too_many_texts");
   EXPECT_TRUE(answerOf(capped.login({"mabel", std::nullopt, std::nullopt})).ok());  // +1: its own cap
 
-  JoinFlow usOnly(directory_, verifier_, queue_, minter_, clock_, kSecret, {.smsCountries = {1}});
+  JoinFlow usOnly(directory_, verifier_, queue_, minter_, audit_, clock_, kSecret, {.smsCountries = {1}});
   auto refused = answerOf(usOnly.login({"brid", std::nullopt, std::nullopt}));
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, "sms_country_not_allowed");
@@ -474,6 +482,76 @@ TEST_F(JoinFlowTest, RefusalsAreCountedWhereTheyAreDecided) {
   EXPECT_EQ(c.checked(CheckResult::kWrongCode), static_cast<uint64_t>(verify::kMaxChecks - 1));
   EXPECT_EQ(c.checked(CheckResult::kTooManyChecks), 2u);  // the last attempt, and every one after it
   EXPECT_EQ(c.checked(CheckResult::kExpired), 0u);
+}
+
+// The audit log: a guest's and a stranger's login each write one login row, the same way, told apart
+// only by `known`; every send, check and minted token has its row; no code or token is ever in one.
+TEST_F(JoinFlowTest, EveryLoginSendCheckAndTokenIsAuditedWithoutCodesOrTokens) {
+  auto guest = loginNow({"Mabel", std::string("Garden"), std::nullopt, "198.51.100.7"});
+  ASSERT_TRUE(guest.ok());
+  EXPECT_EQ(audit_.of(audit::kLogin).size(), 1u);
+  auto stranger = loginNow({"mallory", std::nullopt, std::nullopt, "203.0.113.9"});
+  ASSERT_TRUE(stranger.ok());
+  EXPECT_EQ(audit_.of(audit::kLogin).size(), 2u) << "one login row each, written on the request path";
+  const auto messages = sent();  // both delivery jobs came back: a send row each
+  ASSERT_EQ(messages.size(), 1u);
+
+  const auto logins = audit_.of(audit::kLogin);
+  ASSERT_EQ(logins.size(), 2u);
+  EXPECT_EQ(logins[0].identity, "Mabel");
+  EXPECT_EQ(logins[0].room, "Garden");
+  EXPECT_EQ(logins[0].client, "198.51.100.7");
+  EXPECT_EQ(logins[0].known, std::optional<bool>(true));
+  EXPECT_EQ(logins[0].outcome, "ok");
+  EXPECT_EQ(logins[0].detail, "sms ********21");
+  EXPECT_EQ(logins[1].identity, "mallory");
+  EXPECT_EQ(logins[1].client, "203.0.113.9");
+  EXPECT_EQ(logins[1].known, std::optional<bool>(false));
+  EXPECT_EQ(logins[1].outcome, "ok");
+  EXPECT_EQ(logins[1].detail, stranger->channel + " " + stranger->maskedDestination);
+
+  auto sends = audit_.of(audit::kSend);
+  ASSERT_EQ(sends.size(), 2u);
+  std::sort(sends.begin(), sends.end(), [](const auto& a, const auto& b) { return a.identity < b.identity; });
+  EXPECT_EQ(sends[0].identity, "Mabel");
+  EXPECT_EQ(sends[0].outcome, "sent");
+  EXPECT_EQ(sends[0].detail, "sms ********21");
+  EXPECT_EQ(sends[1].identity, "mallory");
+  EXPECT_EQ(sends[1].outcome, "decoy");
+
+  EXPECT_FALSE(verifyNow(guest->session, "000000").ok());
+  auto joined = verifyNow(guest->session, messages[0].code);
+  ASSERT_TRUE(joined.ok());
+  const auto checks = audit_.of(audit::kCheck);
+  ASSERT_EQ(checks.size(), 2u);
+  EXPECT_EQ(checks[0].outcome, "wrong_code");
+  EXPECT_EQ(checks[1].outcome, "approved");
+  EXPECT_EQ(checks[1].identity, "Mabel");
+  const auto tokens = audit_.of(audit::kToken);
+  ASSERT_EQ(tokens.size(), 1u);
+  EXPECT_EQ(tokens[0].identity, "mabel");
+  EXPECT_EQ(tokens[0].room, "Garden");
+  EXPECT_EQ(tokens[0].outcome, "ok");
+
+  for (const auto& r : audit_.all()) {
+    const std::string row = r.event + r.identity + r.room + r.client + r.outcome + r.detail;
+    EXPECT_EQ(row.find(messages[0].code), std::string::npos) << "a code in " << row;
+    EXPECT_EQ(row.find(joined->token), std::string::npos) << "a token in " << row;
+    EXPECT_EQ(row.find("+18005554321"), std::string::npos) << "an unmasked number in " << row;
+  }
+}
+
+TEST_F(JoinFlowTest, RefusedLoginsAndSendsAreAuditedToo) {
+  ASSERT_FALSE(loginNow({"bad\tname", std::nullopt, std::nullopt}).ok());  // a control character
+  for (int i = 0; i < verify::kMaxSendsPerWindow + 1; ++i)
+    (void)loginNow({"mabel", std::nullopt, std::nullopt});
+  const auto logins = audit_.of(audit::kLogin);
+  ASSERT_EQ(logins.size(), static_cast<std::size_t>(verify::kMaxSendsPerWindow + 2));
+  EXPECT_EQ(logins.front().outcome, "invalid_identity");
+  EXPECT_FALSE(logins.front().known.has_value()) << "the list was never asked";
+  EXPECT_EQ(logins.back().outcome, "too_many_sends");
+  EXPECT_EQ(logins.back().known, std::optional<bool>(true));
+  EXPECT_EQ(audit_.of(audit::kSend).back().outcome, "rate_limited");
 }
 
 }  // namespace

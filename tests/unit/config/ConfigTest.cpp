@@ -153,6 +153,23 @@ TEST(ConfigLoad, ConnectionsPerAddress) {
   EXPECT_FALSE(load(s).ok());
 }
 
+TEST(ConfigLoad, AuditRetentionDays) {
+  auto none = load({});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->auditRetentionDays, 90);
+  Sources s;
+  s.env["ROOMGATE_AUDIT_RETENTION_DAYS"] = "3650";
+  auto c = load(s);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->auditRetentionDays, 3650);
+  for (const char* bad : {"0", "3651", "7d", "-1"}) {
+    s.env["ROOMGATE_AUDIT_RETENTION_DAYS"] = bad;
+    auto refused = load(s);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.error().message.find("ROOMGATE_AUDIT_RETENTION_DAYS"), std::string::npos);
+  }
+}
+
 TEST(ConfigLoad, MediaPortAndAddresses) {
   auto c = load({});
   ASSERT_TRUE(c.ok());

@@ -113,7 +113,7 @@ TEST_F(RoomRegistryTest, AloneAndJoiningAgainWithoutResumeReplacesTheConnectionI
 TEST_F(RoomRegistryTest, AloneWithALostConnectionAndJoiningAfreshReplacesTheWaitingParticipant) {
   FakePeer a, a2;
   std::vector<std::string> removed;
-  registry.setRemovedHook([&](const std::string& sid) { removed.push_back(sid); });
+  registry.setRemovedHook([&](const Removed& r) { removed.push_back(r.sid); });
   auto first = registry.join(&a, request("mabel"));
   ASSERT_EQ(registry.detach(&a), first->self.sid);
   auto second = registry.join(&a2, request("mabel"));  // no resume: the page started over
@@ -125,6 +125,28 @@ TEST_F(RoomRegistryTest, AloneWithALostConnectionAndJoiningAfreshReplacesTheWait
   registry.expire(first->self.sid);  // the old window ends: nothing left to expire
   EXPECT_EQ(registry.participantCount(), 1u);
   EXPECT_TRUE(registry.joined(&a2));
+}
+
+// The audit log's leave and kick rows come from this hook: who, where, and why each one went.
+TEST_F(RoomRegistryTest, TheRemovalHookSaysWhoLeftWhichRoomAndWhy) {
+  FakePeer a, a2, b, c;
+  std::vector<Removed> removed;
+  registry.setRemovedHook([&](const Removed& r) { removed.push_back(r); });
+  auto first = registry.join(&a, request("mabel"));
+  ASSERT_TRUE(registry.join(&a2, request("Mabel")).ok());  // another tab: the first is replaced
+  ASSERT_TRUE(registry.join(&b, request("tommy")).ok());
+  auto blathers = registry.join(&c, request("blathers", 4, 50));
+  registry.leave(&b, "left");
+  EXPECT_EQ(registry.revoke("blathers", "my room", 60), 1u);
+  ASSERT_EQ(removed.size(), 3u);
+  EXPECT_EQ(removed[0].sid, first->self.sid);
+  EXPECT_EQ(removed[0].identity, "mabel");
+  EXPECT_EQ(removed[0].room, "My Room");
+  EXPECT_EQ(removed[0].reason, "replaced");
+  EXPECT_EQ(removed[1].identity, "tommy");
+  EXPECT_EQ(removed[1].reason, "left");
+  EXPECT_EQ(removed[2].sid, blathers->self.sid);
+  EXPECT_EQ(removed[2].reason, "revoked");
 }
 
 TEST_F(RoomRegistryTest, ARoomRefusedAtItsFirstJoinIsNotKept) {
