@@ -1,9 +1,9 @@
 #pragma once
 // JoinFlow: the walk of one guest from a name to an access token (docs/ARCHITECTURE.md, "The walk").
-//   login(): Directory.find -> Verifier.start -> DeliveryQueue.enqueue, answering with a masked destination.
+//   login(): Directory.find -> Verifier.start -> the answer (a masked destination) -> DeliveryQueue.enqueue.
 //   verify(): Verifier.check -> Directory.find (room grant) -> TokenMinter.mint.
 // With Twilio Verify (a TwilioClient given), Twilio starts and checks the verification instead.
-// login() answers once the message is queued, never after a provider's verdict, so a guest's answer
+// login() answers before the message is queued, never after a provider's verdict, so a guest's answer
 // takes no longer than a stranger's; the page learns of a failed delivery from deliveryStatus() (GET
 // /login/status), which answers alike for both until kDeliveryQuietPeriod has passed. verify() with
 // Twilio Verify is deferred: its `later` (called by the server once the turn's state is committed)
