@@ -202,6 +202,10 @@ class Harness {
       });
     drain();
     FUZZ_CHECK(answer && completions <= 1);
+    if (answer->afterWrite) {  // as the server does once the answer is written
+      std::exchange(answer->afterWrite, {})();
+      drain();
+    }
     return std::move(*answer);
   }
 

@@ -8,12 +8,12 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "ScratchDir.hpp"
 #include "common/Random.hpp"
 #include "store/Database.hpp"
 #include "store/SqliteVerificationStore.hpp"
@@ -25,30 +25,14 @@
 namespace roomgate::verify {
 namespace {
 
+using bench::ScratchDir;
+
 constexpr std::string_view kSecret = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 constexpr int kBatch = 256;  // for the SQLite cases; BM_CodeCheck takes its batch as its argument
 
 std::string destination(int i) {
   return "+1650253" + std::to_string(1000 + i);
 }
-
-// A fresh directory under /tmp for one benchmark's database, removed afterwards.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "roomgate-bench-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) std::abort();
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 // Starts `n` verifications; returns (sid, code) of each.
 std::vector<std::pair<std::string, std::string>> startBatch(Verifier& verifier, int n = kBatch) {

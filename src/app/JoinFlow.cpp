@@ -116,6 +116,13 @@ namespace {
 constexpr std::string_view kDecoyTlds[] = {".com", ".com", ".com", ".com", ".com",
                                            ".org", ".net", ".edu", ".de",  ".uk"};
 
+// The 32-bit big-endian number at bytes [at, at + 4) of `d`.
+uint32_t wordAt(const Digest& d, std::size_t at) {
+  uint32_t w = 0;
+  for (std::size_t i = at; i < at + 4; ++i) w = w << 8 | std::to_integer<uint32_t>(d[i]);
+  return w;
+}
+
 }  // namespace
 
 std::string JoinFlow::decoyDestination(std::string_view identity, std::string_view channel) const {
@@ -142,12 +149,10 @@ std::optional<Error> JoinFlow::smsRefusal(int callingCode) {
         "sms_country_not_allowed",
         "We do not send text messages to your country; ask the host, or for the code by e-mail.");
   }
-  const int64_t nowMs =
-      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch()).count();
   for (auto [buckets, key, which] :
        {std::tuple{&smsPerHour_, std::string("all"), RateLimit::kSmsPerHour},
         std::tuple{&smsPerCountry_, std::to_string(callingCode), RateLimit::kSmsPerCountry}}) {
-    if (const int wait = buckets->take(key, nowMs); wait > 0) {
+    if (const int wait = buckets->take(key, nowMs()); wait > 0) {
       counters_.countRateLimited(which);
       return Error::tooMany(
           "too_many_texts",
@@ -164,10 +169,7 @@ JoinFlow::Contact JoinFlow::decoyContact(std::string_view identity) {
   const auto byte = [&](std::size_t i) { return std::to_integer<unsigned>(d[i]); };
   // Which kind of guest this name pretends to be, in the proportions of the list.
   const int64_t total = mix_.phoneOnly + mix_.emailOnly + mix_.both;
-  const int64_t pick =
-      total == 0 ? 0
-                 : static_cast<int64_t>((uint64_t{byte(0)} << 24 | byte(1) << 16 | byte(2) << 8 | byte(3)) %
-                                        static_cast<uint64_t>(total));
+  const int64_t pick = total == 0 ? 0 : static_cast<int64_t>(wordAt(d, 0) % static_cast<uint64_t>(total));
   const bool phone = pick < mix_.phoneOnly || pick >= mix_.phoneOnly + mix_.emailOnly;
   const bool email = pick >= mix_.phoneOnly;
   Contact c;
@@ -176,11 +178,7 @@ JoinFlow::Contact JoinFlow::decoyContact(std::string_view identity) {
     // A calling code drawn as the list's phones are spread over them.
     int64_t phones = 0;
     for (const auto& [code, n] : mix_.callingCodes) phones += n;
-    int64_t at =
-        phones == 0
-            ? 0
-            : static_cast<int64_t>((uint64_t{byte(9)} << 24 | byte(10) << 16 | byte(11) << 8 | byte(12)) %
-                                   static_cast<uint64_t>(phones));
+    int64_t at = phones == 0 ? 0 : static_cast<int64_t>(wordAt(d, 9) % static_cast<uint64_t>(phones));
     c.callingCode = 1;
     for (const auto& [code, n] : mix_.callingCodes) {
       if (at < n) {
@@ -199,7 +197,21 @@ JoinFlow::Contact JoinFlow::decoyContact(std::string_view identity) {
                                std::string(kDecoyTlds[byte(8) % std::size(kDecoyTlds)]);
     c.maskedEmail = directory::maskEmail(shaped);
   }
+  c.standIn = uint64_t{wordAt(d, 16)} << 32 | wordAt(d, 20);
   return c;
+}
+
+JoinFlow::Contact JoinFlow::contactOf(const directory::Guest& guest) {
+  return Contact{guest.phone,
+                 guest.email,
+                 guest.phone ? directory::maskPhone(*guest.phone) : "",
+                 guest.email ? directory::maskEmail(*guest.email) : "",
+                 guest.phone ? directory::callingCode(*guest.phone) : 0,
+                 0};
+}
+
+int64_t JoinFlow::nowMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch()).count();
 }
 
 std::string JoinFlow::localSid() {
@@ -208,9 +220,7 @@ std::string JoinFlow::localSid() {
 }
 
 std::optional<Error> JoinFlow::limit(TokenBuckets& buckets, const std::string& key, RateLimit which) {
-  const int64_t nowMs =
-      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch()).count();
-  const int wait = buckets.take(key, nowMs);
+  const int wait = buckets.take(key, nowMs());
   if (wait == 0) return std::nullopt;
   counters_.countRateLimited(which);
   return Error::tooMany("rate_limited", "Too many tries in a short time. Wait a little, then try again.",
@@ -262,7 +272,13 @@ LoginReply JoinFlow::loginSteps(const LoginRequest& request, std::optional<bool>
     room = std::move(r.value());
   }
 
-  const auto guest = directory_.find(*identity);
+  // Everyone's login costs what a guest's does: the decoy is drawn for everyone, and a stranger's lookup
+  // reads a stand-in guest whose contact is worked out like a guest's and then dropped.
+  Contact decoy = decoyContact(*identity);
+  auto match = directory_.findOrStandIn(*identity, decoy.standIn);
+  const Contact listed = match ? contactOf(match->guest) : Contact{};
+  std::optional<directory::Guest> guest;
+  if (match && match->exact) guest = std::move(match->guest);
   known = guest.has_value();
   if (!guest && options_.revealUnknown)
     return LoginReply::ready(Error::unauthorized(
@@ -271,11 +287,7 @@ LoginReply JoinFlow::loginSteps(const LoginRequest& request, std::optional<bool>
     return LoginReply::ready(Error::forbidden("room_not_allowed", "You are not invited to " + *room + "."));
 
   // From here on a guest and a decoy take the same steps.
-  const Contact contact =
-      guest ? Contact{guest->phone, guest->email, guest->phone ? directory::maskPhone(*guest->phone) : "",
-                      guest->email ? directory::maskEmail(*guest->email) : "",
-                      guest->phone ? directory::callingCode(*guest->phone) : 0}
-            : decoyContact(*identity);
+  const Contact& contact = guest ? listed : decoy;
   const bool wantsEmail = request.channel ? *request.channel == "email" : !contact.phone.has_value();
   const std::string channel = wantsEmail ? "email" : "sms";
   const auto& onFile = wantsEmail ? contact.email : contact.phone;
@@ -336,15 +348,14 @@ LoginReply JoinFlow::send(delivery::Message m, LoginAnswer answer, bool real, co
                           std::function<void()> onFailure) {
   const std::string sid = answer.session.verificationSid;
   track(sid);  // before queueing: the outcome may come back at once
-  // The answer is given first and the message queued after it (a deferred reply starts once the turn is
-  // committed): a worker's work on a guest's message, which a decoy's lacks, cannot delay the answer.
-  // The send's audit row is written when the channel (or, for a decoy, the worker) answers.
-  return LoginReply::deferred([this, sid, real, client, m = std::move(m), answer = std::move(answer),
-                               onFailure =
-                                   std::move(onFailure)](Completion<Result<LoginAnswer>> done) mutable {
-    const LoginSession session = answer.session;
-    const std::string masked = answer.maskedDestination;
-    done(std::move(answer));
+  // The answer is given first and the message queued once it has reached the client (answer.send, run by
+  // http::Server after the write, which follows the turn's commit): a worker's work on a guest's message,
+  // which a decoy's lacks, cannot delay the answer. The send's audit row is written when the channel (or,
+  // for a decoy, the worker) answers.
+  const LoginSession session = answer.session;
+  const std::string masked = answer.maskedDestination;
+  answer.send = [this, sid, real, client, session, masked, m = std::move(m),
+                 onFailure = std::move(onFailure)]() mutable {
     const std::string channel = m.channel;
     bool queued = false;
     if (real) {
@@ -381,7 +392,8 @@ LoginReply JoinFlow::send(delivery::Message m, LoginAnswer answer, bool real, co
       if (real && onFailure) onFailure();
       settle(sid, unavailable(channel));
     }
-  });
+  };
+  return LoginReply::ready(std::move(answer));
 }
 
 void JoinFlow::track(const std::string& sid) {

@@ -3,21 +3,23 @@
 //   login(): Directory.find -> Verifier.start -> the answer (a masked destination) -> DeliveryQueue.enqueue.
 //   verify(): Verifier.check -> Directory.find (room grant) -> TokenMinter.mint.
 // With Twilio Verify (a TwilioClient given), Twilio starts and checks the verification instead.
-// login() answers before the message is queued, never after a provider's verdict, so a guest's answer
-// takes no longer than a stranger's; the page learns of a failed delivery from deliveryStatus() (GET
+// login() answers at once, never after a provider's verdict, and the message is queued only once the
+// answer has reached the client (LoginAnswer::send, run by the server after the write), so a guest's
+// answer takes no longer than a stranger's; the page learns of a failed delivery from deliveryStatus() (GET
 // /login/status), which answers alike for both until kDeliveryQuietPeriod has passed. verify() with
 // Twilio Verify is deferred: its `later` (called by the server once the turn's state is committed)
 // queues the provider call on the delivery workers, and `done` runs on the I/O thread with the verdict.
 // Names not on the guest list take the same path against a decoy (docs/SECURITY.md, "Enumeration"): a
 // contact drawn from the list's own mix of phone-only, e-mail-only and both (stable per name, keyed by
-// the secret), so channel choice, status, body shape, cookie, rate limits and database work are those of
-// a guest (unless revealUnknown); the decoy's message is built and queued, and a worker drops it.
-// Every login, send, check and minted token is recorded in the AuditLog (common/AuditLog.hpp): a login
-// row for guests and strangers alike, written the same way (the `known` flag is only a value), and a
-// decoy's send row, like a guest's, when its delivery job comes back.
-// Knows no HTTP: the http part parses JSON and cookies and turns Errors into responses.
-// Thread: the server's I/O thread only (including the completions of deferred replies).
+// the secret, and computed for every login, guest or not, so its cost tells nothing), so channel choice,
+// status, body shape, cookie, rate limits and database work are those of a guest (unless revealUnknown); the
+// decoy's message is built and queued, and a worker drops it. Every login, send, check and minted token is
+// recorded in the AuditLog (common/AuditLog.hpp): a login row for guests and strangers alike, written the
+// same way (the `known` flag is only a value), and a decoy's send row, like a guest's, when its delivery job
+// comes back. Knows no HTTP: the http part parses JSON and cookies and turns Errors into responses. Thread:
+// the server's I/O thread only (including the completions of deferred replies).
 #include <deque>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -49,6 +51,9 @@ struct LoginAnswer {
   std::string channel;            // "sms" or "email"
   std::string maskedDestination;  // "********21" or "m•••@e•••.com"
   LoginSession session;
+  // Queues the message (a guest's, or a decoy's that a worker drops). The caller runs it once, after the
+  // answer has reached the client (http::Response::afterWrite); dropping it sends nothing.
+  std::function<void()> send = {};
 };
 
 struct Joined {
@@ -92,8 +97,8 @@ class JoinFlow {
            const token::TokenMinter& minter, AuditLog& audit, const Clock& clock, std::string_view secret,
            JoinFlowOptions options, const twilio::TwilioClient* twilioVerify = nullptr);
 
-  // A refusal is ready at once; an answer that sends is deferred: its `later` answers first and then
-  // queues the message (see the top of this file), never waiting for a provider.
+  // Ready at once, never waiting for a provider; an answer that sends carries the queueing in
+  // LoginAnswer::send, for the caller to run once the answer is out (see the top of this file).
   [[nodiscard]] LoginReply login(const LoginRequest& request);
   // How the delivery that `session`'s login queued is going.
   [[nodiscard]] Result<DeliveryState> deliveryStatus(const LoginSession& session) const;
@@ -109,8 +114,13 @@ class JoinFlow {
   struct Contact {
     std::optional<std::string> phone, email;
     std::string maskedPhone, maskedEmail;
-    int callingCode = 0;  // the phone's (a decoy's is drawn from the list's)
+    int callingCode = 0;   // the phone's (a decoy's is drawn from the list's)
+    uint64_t standIn = 0;  // a decoy's: the seed of its stand-in guest (Directory::findOrStandIn)
   };
+  // The clock's time, for the rate limits.
+  [[nodiscard]] int64_t nowMs() const;
+  // A guest's contact, masked.
+  [[nodiscard]] static Contact contactOf(const directory::Guest& guest);
   // The hourly SMS caps and the allowed countries, for a text to `callingCode`; none if it may go.
   [[nodiscard]] std::optional<Error> smsRefusal(int callingCode);
   void refreshMix();
@@ -119,9 +129,9 @@ class JoinFlow {
   [[nodiscard]] std::string decoyDestination(std::string_view identity, std::string_view channel) const;
   // A decoy contact for `identity`, drawn from the list's contact mix.
   [[nodiscard]] Contact decoyContact(std::string_view identity);
-  // Answers, then queues `m` (a guest's, if `real`; else a decoy's, which a worker drops). A real send's
-  // outcome is kept for deliveryStatus(); on refusal `onFailure` runs first (it undoes local state). The
-  // send's audit row is written when the channel (or, for a decoy, the worker) answers.
+  // The answer, with a `send` that queues `m` (a guest's, if `real`; else a decoy's, which a worker drops). A
+  // real send's outcome is kept for deliveryStatus(); on refusal `onFailure` runs first (it undoes local
+  // state). The send's audit row is written when the channel (or, for a decoy, the worker) answers.
   [[nodiscard]] LoginReply send(delivery::Message m, LoginAnswer answer, bool real, const std::string& client,
                                 std::function<void()> onFailure);
   // login() up to its answer; `known` is set once the guest list was asked.

@@ -13,10 +13,13 @@ namespace roomgate::directory {
 namespace {
 
 // One row per (guest, room), rooms in position order. identity, phone and email are repeated on each row.
-constexpr std::string_view kSelectGuest =
-    "SELECT p.id, p.identity, p.phone, p.email, r.name FROM participants p "
+// A guest's columns and rooms, from participants `p`; readGuests() reads them.
+constexpr std::string_view kGuestColumns = "SELECT p.id, p.identity, p.phone, p.email, r.name ";
+constexpr std::string_view kGuestRooms =
     "LEFT JOIN participant_rooms pr ON pr.participant_id = p.id "
     "LEFT JOIN rooms r ON r.id = pr.room_id ";
+const std::string kSelectGuest =
+    std::string(kGuestColumns) + "FROM participants p " + std::string(kGuestRooms);
 
 // Reads the rows of kSelectGuest into guests, one per participant id (rows of a guest are adjacent).
 std::vector<Guest> readGuests(store::Statement& st) {
@@ -106,6 +109,30 @@ std::optional<Guest> Directory::find(std::string_view identity) {
   auto guests = readGuests(st);
   if (guests.empty()) return std::nullopt;
   return std::move(guests.front());
+}
+
+std::optional<Directory::Match> Directory::findOrStandIn(std::string_view identity, uint64_t seed) {
+  auto valid = validateIdentity(identity);
+  if (!valid) return std::nullopt;
+  // The id to read: the guest's, else the first at or after the seed, else the first (the seed ran past
+  // the last id).
+  static const std::string sql =
+      std::string(kGuestColumns) +
+      "FROM (SELECT (SELECT id FROM participants WHERE identity = ?1) AS hit,"
+      " (SELECT id FROM participants"
+      "  WHERE id >= ?2 % ((SELECT MAX(id) FROM participants) + 1)"
+      "  ORDER BY id LIMIT 1) AS seeded,"
+      " (SELECT MIN(id) FROM participants) AS first) pick "
+      "JOIN participants p ON p.id = COALESCE(pick.hit, pick.seeded, pick.first) " +
+      std::string(kGuestRooms) + "ORDER BY pr.position";
+  auto st = db_.prepare(sql);
+  st.bind(1, *valid);
+  st.bind(2, static_cast<int64_t>(seed >> 1));  // a non-negative int64
+  auto guests = readGuests(st);
+  if (guests.empty()) return std::nullopt;
+  // identity is COLLATE NOCASE: ASCII case only, as asciiLower folds it.
+  const bool exact = asciiLower(guests.front().identity) == asciiLower(*valid);
+  return Match{std::move(guests.front()), exact};
 }
 
 std::vector<Guest> Directory::list() {

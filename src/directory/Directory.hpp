@@ -32,6 +32,17 @@ class Directory {
   // statement: cheap enough for every login.
   [[nodiscard]] std::optional<Guest> find(std::string_view identity);
 
+  // find() for a login, at the same cost whether `identity` is on the list or not: a guest who is not
+  // there is replaced by a stand-in, the guest at `seed` (any number, taken modulo the list's ids), read
+  // by the same statement with the same joins, so that the caller can treat both alike and then discard
+  // the stand-in (docs/SECURITY.md, "Enumeration timing"). nullopt only if the list is empty or
+  // `identity` could never be valid.
+  struct Match {
+    Guest guest;
+    bool exact = false;  // the guest named `identity`; false: the stand-in
+  };
+  [[nodiscard]] std::optional<Match> findOrStandIn(std::string_view identity, uint64_t seed);
+
   // Every guest, ordered by identity ignoring ASCII case.
   [[nodiscard]] std::vector<Guest> list();
 

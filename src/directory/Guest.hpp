@@ -18,6 +18,7 @@ struct Guest {
   // The guest's own spelling of `room` if they are invited to it (room names compare ignoring ASCII
   // case, as the list stores them); none if not invited.
   [[nodiscard]] std::optional<std::string> invitedTo(std::string_view room) const;
+  bool operator==(const Guest&) const = default;
 };
 
 // `guest` checked and normalised: identity by validateIdentity, phone by normalizePhone (US default

@@ -184,6 +184,7 @@ Reply Api::login(const Request& request) {
         const int64_t maxAge = answer->session.expiresAt - unixSeconds(clock_.now());
         r.headers.emplace_back("Set-Cookie", SessionCookie::setHeader(cookie_.seal(answer->session), maxAge,
                                                                       options_.cookieSecure));
+        r.afterWrite = std::move(answer->send);
         return r;
       });
 }

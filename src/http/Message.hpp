@@ -1,6 +1,7 @@
 #pragma once
 // HTTP request and response as plain values, so the API is driven by unit tests without sockets and
 // Beast stays inside Server.cpp.
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,6 +29,10 @@ struct Response {
   std::string contentType = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra: Set-Cookie, Retry-After, ...
+  // Run once the response has been written to the client (or the write failed); a response replaced
+  // before it is written (an uncommitted turn) drops it. /login queues its message here, so that the work
+  // on a guest's message never overlaps the answer the client is timing.
+  std::function<void()> afterWrite = {};
 };
 
 }  // namespace roomgate::http

@@ -240,14 +240,15 @@ class Session : public std::enable_shared_from_this<Session> {
     res->body() = r.body;
     res->prepare_payload();
     if (head) res->body().clear();  // Content-Length stays that of the GET
-    bhttp::async_write(
-        stream_, *res,
-        [self = shared_from_this(), res, keepAlive, thenDrain](beast::error_code ec, std::size_t) {
-          if (ec) return self->close();
-          if (thenDrain) return self->drain();
-          if (!keepAlive) return self->close();
-          self->readRequest();
-        });
+    bhttp::async_write(stream_, *res,
+                       [self = shared_from_this(), res, keepAlive, thenDrain, after = r.afterWrite](
+                           beast::error_code ec, std::size_t) {
+                         if (after) after();
+                         if (ec) return self->close();
+                         if (thenDrain) return self->drain();
+                         if (!keepAlive) return self->close();
+                         self->readRequest();
+                       });
   }
 
   // Answers a request we will not process, then closes after draining what the client still sends.

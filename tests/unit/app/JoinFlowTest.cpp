@@ -68,15 +68,15 @@ class JoinFlowTest : public ::testing::Test {
   // before those members die.
   ~JoinFlowTest() override { queue_.flush(); }
 
-  // What /login answers (a deferred answer is given at once when started: it never waits for a
-  // provider).
+  // What /login answers (always at once: it never waits for a provider), with its message queued as the
+  // server queues it once the answer is written.
   Result<LoginAnswer> loginNow(const LoginRequest& r) { return answerOf(flow_.login(r)); }
   static Result<LoginAnswer> answerOf(LoginReply reply) {
-    if (reply.isReady()) return std::move(*reply.now);
-    std::optional<Result<LoginAnswer>> out;
-    reply.later([&](Result<LoginAnswer> a) { out.emplace(std::move(a)); });
-    EXPECT_TRUE(out.has_value()) << "a deferred /login answer must come when it is started";
-    return out ? std::move(*out) : Result<LoginAnswer>(Error::internal("never answered"));
+    EXPECT_TRUE(reply.isReady()) << "/login must answer at once";
+    if (!reply.isReady()) return Error::internal("deferred");
+    Result<LoginAnswer> out = std::move(*reply.now);
+    if (out.ok() && out->send) std::exchange(out->send, {})();
+    return out;
   }
   Result<Joined> verifyNow(const LoginSession& session, std::string_view code) {
     auto reply = flow_.verify(session, code);
@@ -133,6 +133,24 @@ TEST_F(JoinFlowTest, GuestGetsACodeBySmsAndATokenForTheirFirstRoom) {
   EXPECT_EQ(joined->room, "My Room");
   token::TokenVerifier verifier(credentials_, clock_);
   EXPECT_TRUE(verifier.verify(joined->token, std::string_view("My Room")).ok());
+}
+
+TEST_F(JoinFlowTest, TheMessageIsQueuedOnlyWhenTheAnswerIsOut) {
+  // The server runs `send` after writing the answer: until then no worker has anything to do.
+  LoginReply reply = flow_.login({"mabel", std::nullopt, std::nullopt});
+  ASSERT_TRUE(reply.isReady());
+  ASSERT_TRUE(reply.now->ok());
+  ASSERT_TRUE((*reply.now)->send);
+  queue_.flush();
+  EXPECT_TRUE(sent().empty());
+  (*reply.now)->send();
+  queue_.flush();
+  EXPECT_EQ(sent().size(), 1u);
+
+  // An answer that never goes out (the server replaced it: its turn was not committed) sends nothing.
+  { LoginReply dropped = flow_.login({"ema", std::nullopt, std::nullopt}); }
+  queue_.flush();
+  EXPECT_EQ(sent().size(), 1u);
 }
 
 TEST_F(JoinFlowTest, EmailOnlyGuestGetsTheCodeByEmailWithAMaskedAddress) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,36 @@ TEST_F(DirectoryTest, AddNormalisesAndFindIgnoresCase) {
   }
   EXPECT_FALSE(directory_.find("bob"));
   EXPECT_FALSE(directory_.find(""));
+}
+
+TEST_F(DirectoryTest, FindOrStandInGivesTheGuestOrAnotherGuestInTheirPlace) {
+  EXPECT_FALSE(directory_.findOrStandIn("mabel", 0));  // an empty list has no one to stand in
+  ASSERT_TRUE(directory_.add(Guest{"Mabel", "+18005554321", std::nullopt, {"My Room", "Book Club"}}).ok());
+  ASSERT_TRUE(directory_.add(Guest{"Tommy", std::nullopt, "tommy@example.com", {"Garden"}}).ok());
+  ASSERT_TRUE(directory_.add(Guest{"Blathers", "+18005551234", std::nullopt, {"Garden"}}).ok());
+
+  // A guest is found as find() finds them, whatever the seed.
+  for (uint64_t seed : {0ULL, 1ULL, 2ULL, 3ULL, ~0ULL}) {
+    auto match = directory_.findOrStandIn(" MABEL ", seed);
+    ASSERT_TRUE(match) << seed;
+    EXPECT_TRUE(match->exact);
+    EXPECT_EQ(match->guest.identity, "Mabel");
+    EXPECT_EQ(match->guest.rooms, (Rooms{"My Room", "Book Club"}));
+  }
+  // A stranger gets one of the guests, whole (rooms in order), chosen by the seed: every guest can be
+  // picked, and any seed picks someone.
+  std::set<std::string> picked;
+  for (uint64_t seed = 0; seed < 64; ++seed) {
+    auto match = directory_.findOrStandIn("mallory", seed * 0x9e3779b97f4a7c15ULL);
+    ASSERT_TRUE(match) << seed;
+    EXPECT_FALSE(match->exact);
+    const auto guest = directory_.find(match->guest.identity);
+    ASSERT_TRUE(guest);
+    EXPECT_EQ(match->guest, *guest);
+    picked.insert(match->guest.identity);
+  }
+  EXPECT_EQ(picked, (std::set<std::string>{"Blathers", "Mabel", "Tommy"}));
+  EXPECT_FALSE(directory_.findOrStandIn("", 7));  // never a valid name
 }
 
 TEST_F(DirectoryTest, AddRefusesInvalidAndDuplicateGuests) {
