@@ -24,7 +24,7 @@ const perRoom = Math.ceil(N / R);
 
 const dir = mkdtempSync(join(tmpdir(), 'roomgate-bench-'));
 const db = join(dir, 'bench.db');
-const cli = (...a) => execFileSync(bin, [...a, '--db', db], { cwd: dir, encoding: 'utf8' }).trim();
+const cli = (...a) => execFileSync(bin, [...a, '--db', db, '--create'], { cwd: dir, encoding: 'utf8' }).trim();
 
 // Rooms sized for the load, and one token per participant (minted by the CLI with the server's key).
 for (let r = 0; r < R; r++) cli('rooms', 'add', `room-${r}`, '--type', 'peer-to-peer', '--max-participants', String(Math.max(2, Math.min(10, perRoom))));

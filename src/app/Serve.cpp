@@ -91,6 +91,11 @@ int serve(const config::Config& config) {
     spdlog::error("{}", credentials.error().message);
     return 2;
   }
+  // A server that could never send a code would tell every guest to try again, forever.
+  if (auto refused = config::deliveryRefusal(config)) {
+    spdlog::error("{}", refused->message);
+    return 2;
+  }
 
   directory::Directory directory(db, clock);
   if (config.dev) seedDemoGuests(directory);

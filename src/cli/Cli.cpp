@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -45,6 +46,7 @@ void setUpLogging(const std::string& level) {
 struct Flags {
   std::string listen, db, rtcPort, rtcAnnounceIp;
   bool dev = false;
+  bool create = false;  // --create: a command other than serve may start a new database file
   [[nodiscard]] std::map<std::string, std::string> byName() const {
     std::map<std::string, std::string> m;
     if (!listen.empty()) m["ROOMGATE_LISTEN"] = listen;
@@ -136,14 +138,19 @@ int run(int argc, char** argv) {
   cli.require_subcommand(1);
   Flags flags;
   std::string logLevel;
+  cli.set_version_flag("--version", std::string("roomgate ") + ROOMGATE_VERSION);
+  // Every command but serve works on the database a server uses: a mistyped path must not quietly
+  // start an empty one.
   auto addDb = [&](CLI::App* c) {
     c->add_option("--db", flags.db, "SQLite database file (ROOMGATE_DB, default ./roomgate.db)");
+    c->add_flag("--create", flags.create, "Start a new database file if there is none at --db");
   };
 
   auto* serveCmd = cli.add_subcommand("serve", "Run the web server");
   serveCmd->add_option("--listen", flags.listen,
                        "host:port to listen on (ROOMGATE_LISTEN, default 127.0.0.1:8080)");
-  addDb(serveCmd);
+  serveCmd->add_option("--db", flags.db,
+                       "SQLite database file (ROOMGATE_DB, default ./roomgate.db; made if there is none)");
   serveCmd->add_option("--rtc-port", flags.rtcPort,
                        "UDP port of the media server for group rooms and the echo test (ROOMGATE_RTC_PORT, "
                        "default 40000; 0 picks a free one)");
@@ -233,6 +240,11 @@ int run(int argc, char** argv) {
   try {
     if (serveCmd->parsed()) return app::serve(*config);
 
+    if (!flags.create && !std::filesystem::exists(config->db))
+      return fail("there is no database at " + config->db +
+                      ". Give the one the server uses (--db or ROOMGATE_DB), or add --create to start a new "
+                      "one there.",
+                  kExitConfig);
     SystemClock clock;
     store::Database db(config->db);
     if (auditCmd->parsed()) return printAudit(db, auditArgs, clock);

@@ -366,6 +366,15 @@ std::string Config::otpHost() const {
   return std::string(url.substr(0, url.rfind(':') == std::string_view::npos ? url.size() : url.rfind(':')));
 }
 
+std::optional<Error> deliveryRefusal(const Config& config) {
+  if (config.dev || config.twilioSms || config.twilioVerify || config.smtpUrl) return std::nullopt;
+  return Error::badRequest(
+      "no_delivery_channel",
+      "No way to send codes is configured, so no guest could get in: set ROOMGATE_SMS=twilio or "
+      "ROOMGATE_VERIFY=twilio (with the Twilio settings) or ROOMGATE_SMTP_URL, see docs/CONFIGURATION.md; "
+      "or try roomgate with --dev, which shows codes on the console.");
+}
+
 Result<Sources> processSources(std::map<std::string, std::string> flags, const std::string& dotenvPath) {
   Sources s;
   s.flags = std::move(flags);

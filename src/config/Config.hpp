@@ -100,6 +100,10 @@ struct Config {
 // Reads and validates every setting; an error names the variable and says what is wrong.
 [[nodiscard]] Result<Config> load(const Sources& sources);
 
+// Why `serve` must not start with `config`: outside --dev, no delivery channel at all (no Twilio SMS or
+// Verify, no SMTP), so no guest could ever get a code. None if it may.
+[[nodiscard]] std::optional<Error> deliveryRefusal(const Config& config);
+
 // Sources from the process: `environ` and ./.env (missing is fine; unreadable or malformed is an error).
 [[nodiscard]] Result<Sources> processSources(std::map<std::string, std::string> flags,
                                              const std::string& dotenvPath = ".env");

@@ -152,8 +152,9 @@ TEST(ApiLimits, SixthSendToOneNumberInTenMinutesIs429WithRetryAfter) {
 }
 
 TEST(ApiLimits, DeliveryUnavailableIs503AndSpendsNothing) {
-  // Outside --dev with no SMS provider configured, nothing can carry the code.
-  ServerProcess server({.dev = false, .env = {{"SECRET_KEY", testing::kTestSecretKey}}});
+  // Outside --dev with e-mail only (serve refuses to start with no channel at all), nothing can carry a
+  // text message.
+  ServerProcess server({.dev = false, .env = testing::productionEnv()});
   ASSERT_EQ(
       server.cli({"participants", "add", "mabel", "--phone", "+18005554321", "--room", "My Room"}).exitCode,
       0);

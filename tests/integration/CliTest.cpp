@@ -2,6 +2,7 @@
 // token minting, and start-up refusals with messages a person can act on.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,8 @@ using testing::TempDir;
 
 class Cli : public ::testing::Test {
  protected:
+  // The database the commands work on exists, as a server's would (--create makes it).
+  Cli() { EXPECT_EQ(run({"participants", "list", "--create"}).exitCode, 0); }
   testing::CommandResult run(std::vector<std::string> args,
                              const std::map<std::string, std::string>& env = {}) {
     args.push_back("--db");
@@ -98,6 +101,44 @@ TEST_F(Cli, ServeRefusesAWeakSecretOutsideDevAndSaysHowToMakeOne) {
   }
 }
 
+TEST_F(Cli, ServeOutsideDevRefusesToStartWithNoWayToSendCodes) {
+  auto r =
+      run({"serve", "--listen", "127.0.0.1:0", "--rtc-port", "0"}, {{"SECRET_KEY", testing::kTestSecretKey}});
+  EXPECT_EQ(r.exitCode, 2);
+  for (const char* what : {"No way to send codes", "ROOMGATE_SMS=twilio", "ROOMGATE_SMTP_URL", "--dev"})
+    EXPECT_NE(r.err.find(what), std::string::npos) << what << " in: " << r.err;
+}
+
+TEST_F(Cli, AMistypedDatabaseIsNotCreatedWithoutCreate) {
+  const std::string typo = dir_.file("guets.db");
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"participants", "list"},
+        {"participants", "add", "ada", "--phone", "+14155550100", "--room", "Lab"},
+        {"rooms", "list"},
+        {"audit"},
+        {"token", "--identity", "ada", "--room", "Lab"}}) {
+    auto args = command;
+    args.insert(args.end(), {"--db", typo});
+    auto r = runRoomgate(args, dir_.path().string(), {{"ROOMGATE_DEV", "1"}});
+    EXPECT_EQ(r.exitCode, 2) << command[0];
+    EXPECT_NE(r.err.find("there is no database at " + typo), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("--create"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(typo)) << command[0] << " created it";
+  }
+  auto created = runRoomgate(
+      {"participants", "add", "ada", "--phone", "+14155550100", "--room", "Lab", "--db", typo, "--create"},
+      dir_.path().string());
+  EXPECT_EQ(created.exitCode, 0) << created.err;
+  EXPECT_NE(runRoomgate({"participants", "list", "--db", typo}, dir_.path().string()).out.find("ada"),
+            std::string::npos);
+}
+
+TEST_F(Cli, VersionIsPrinted) {
+  auto r = runRoomgate({"--version"}, dir_.path().string());
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(r.out, std::string("roomgate ") + ROOMGATE_TEST_VERSION + "\n");
+}
+
 TEST_F(Cli, ABadDotEnvIsReportedWithItsLine) {
   write(".env", "SECRET_KEY=x\nthis is not a setting\n");
   auto r = run({"participants", "list"});
@@ -139,7 +180,9 @@ TEST(ServeConfig, TheTutorialsDotEnvIsAcceptedInDevAndItsApiKeySignsTokens) {
 
 TEST(ServeConfig, OutsideDevAStrongSecretFromDotEnvStartsTheServerWithoutTheOutbox) {
   testing::ServerProcess server(
-      {.dev = false, .dotenv = std::string("SECRET_KEY=") + testing::kTestSecretKey + "\n"});
+      {.dev = false,
+       .dotenv = std::string("SECRET_KEY=") + testing::kTestSecretKey +
+                 "\nROOMGATE_SMTP_URL=smtp://127.0.0.1:9\nROOMGATE_SMTP_FROM=roomgate@example.com\n"});
   testing::HttpClient http(server.baseUrl());
   EXPECT_EQ(http.get("/healthz").status, 200);
   EXPECT_EQ(http.get("/dev/outbox").status, 404);

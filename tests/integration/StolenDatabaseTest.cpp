@@ -20,7 +20,7 @@ using testing::ServerProcess;
 using testing::TempDir;
 
 // A strong key that is not the server's: what the thief would put in their own .env.
-constexpr const char* kThiefsKey = "9d2e7f41b8a35c06e1d94f7a2b6c8e03f5a7d9b1c4e6f8a0b2d4c6e8f0a1b3c5";
+const std::string kThiefsKey = testing::randomSecretKey();
 
 // POST /echo/offer with `token` as the pass: past the pass check a garbage offer is a 400, before it a
 // 401; the status says which.
@@ -31,7 +31,7 @@ int echoStatusWithPass(const std::string& baseUrl, const std::string& token) {
 }
 
 TEST(StolenDatabase, TheFileAloneMintsNoTokenTheServerAccepts) {
-  ServerProcess server({.dev = false, .env = {{"SECRET_KEY", kTestSecretKey}}});
+  ServerProcess server({.dev = false, .env = testing::productionEnv()});
   ASSERT_EQ(
       server.cli({"participants", "add", "mabel", "--phone", "+18005554321", "--room", "My Room"}).exitCode,
       0);
@@ -100,9 +100,8 @@ namespace {
 // The door checks more than the signature: how long the token lives, and, for a token earned with a
 // code, that its holder is still invited to the room.
 TEST(TokenAtTheDoor, ALongerLivedTokenThanTheMaximumIsRefused) {
-  const std::map<std::string, std::string> env = {{"SECRET_KEY", testing::kTestSecretKey},
-                                                  {"ROOMGATE_TOKEN_TTL", "600"},
-                                                  {"ROOMGATE_MAX_TOKEN_TTL", "600"}};
+  auto env = testing::productionEnv();
+  env.insert({{"ROOMGATE_TOKEN_TTL", "600"}, {"ROOMGATE_MAX_TOKEN_TTL", "600"}});
   ServerProcess server({.dev = false, .env = env});
   auto mint = [&](const std::string& ttl) {
     auto r = runRoomgate(

@@ -3,6 +3,7 @@
 // loopback port with a fresh database, plus a small blocking HTTP client (libcurl) that keeps cookies.
 #include <map>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -78,10 +79,29 @@ class FakeTime {
   std::string file_;
 };
 
-// A SECRET_KEY that checkSecretKey accepts, for the servers tests start outside --dev. Public: never
-// use it for a real server.
-inline constexpr const char* kTestSecretKey =
-    "c6bed18c3e4d2e30dceb30f962d58c94b7611449e628c64215b71b874a7f425a";
+// A SECRET_KEY that checkSecretKey accepts, for the servers tests start outside --dev: 32 random bytes in
+// hex, drawn once per test process (a fixed value here would be one printed in the tests, which the
+// server must refuse).
+[[nodiscard]] inline std::string randomSecretKey() {
+  std::random_device random;
+  std::string hex;
+  for (int i = 0; i < 64; ++i) hex += "0123456789abcdef"[random() % 16];
+  return hex;
+}
+inline const std::string kTestSecretKey = randomSecretKey();
+
+// For a server outside --dev that needs a delivery channel but no delivery (serve refuses to start
+// with none): SMTP to a closed port on loopback, so every e-mail fails.
+inline const std::map<std::string, std::string> kUnreachableSmtp = {
+    {"ROOMGATE_SMTP_URL", "smtp://127.0.0.1:9"}, {"ROOMGATE_SMTP_FROM", "roomgate@example.com"}};
+
+// kUnreachableSmtp with SECRET_KEY = kTestSecretKey, the environment of most servers tests run outside
+// --dev.
+[[nodiscard]] inline std::map<std::string, std::string> productionEnv() {
+  auto env = kUnreachableSmtp;
+  env.emplace("SECRET_KEY", kTestSecretKey);
+  return env;
+}
 
 struct ServerOptions {
   bool dev = true;

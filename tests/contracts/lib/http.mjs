@@ -1,8 +1,11 @@
 // A guest's side of the API for the contract tests: POST JSON, keep the session cookie.
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 
-export const SECRET_KEY = '3f9a1c5e7b2d4f6a8c0e1b3d5f7a9c2e4b6d8f0a1c3e5b7d';
+// 32 random bytes in hex, new in every run: a fixed value would be one printed in the tests, which the
+// server refuses.
+export const SECRET_KEY = randomBytes(32).toString('hex');
 
 /** A client that keeps the session cookie between /login and /verify, as a browser does. Without a
  * body it GETs. */

@@ -36,11 +36,11 @@ export function sanitizerReport(log) {
   return '';
 }
 
-// Adds guests with `roomgate participants add` before the server starts (the demo guests are only
+// Adds guests with `roomgate participants add --create` before the server starts (the demo guests are only
 // added to an empty list). Each guest: {name, phone, email?, rooms: [..]}.
 async function addGuests(dir, db, guests) {
   for (const g of guests) {
-    const args = ['participants', 'add', g.name, '--db', db];
+    const args = ['participants', 'add', g.name, '--db', db, '--create'];
     if (g.phone) args.push('--phone', g.phone);
     if (g.email) args.push('--email', g.email);
     for (const room of g.rooms ?? []) args.push('--room', room);
@@ -57,7 +57,7 @@ export async function roomgate(args, { dir = tmpdir(), env = {} } = {}) {
 // Creates rooms with `roomgate rooms add` before the server starts. Each room: {name, type?, maxParticipants?}.
 async function addRooms(dir, db, rooms) {
   for (const r of rooms) {
-    const args = ['rooms', 'add', r.name, '--type', r.type ?? 'peer-to-peer', '--db', db];
+    const args = ['rooms', 'add', r.name, '--type', r.type ?? 'peer-to-peer', '--db', db, '--create'];
     if (r.maxParticipants !== undefined) args.push('--max-participants', String(r.maxParticipants));
     await roomgate(args, { dir });
   }

@@ -85,6 +85,29 @@ TEST(ConfigLoad, DefaultsAndValidation) {
   }
 }
 
+TEST(ConfigLoad, ServingNeedsADeliveryChannelOutsideDev) {
+  auto none = load({});
+  ASSERT_TRUE(none.ok());
+  auto refused = deliveryRefusal(*none);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, "no_delivery_channel");
+  for (const char* names : {"ROOMGATE_SMS", "ROOMGATE_VERIFY", "ROOMGATE_SMTP_URL", "--dev"})
+    EXPECT_NE(refused->message.find(names), std::string::npos) << names;
+
+  Config dev = *none;
+  dev.dev = true;
+  EXPECT_FALSE(deliveryRefusal(dev));  // the console
+  Config smtp = *none;
+  smtp.smtpUrl = "smtp://127.0.0.1:2525";
+  EXPECT_FALSE(deliveryRefusal(smtp));
+  Config sms = *none;
+  sms.twilioSms = true;
+  EXPECT_FALSE(deliveryRefusal(sms));
+  Config verify = *none;
+  verify.twilioVerify = true;
+  EXPECT_FALSE(deliveryRefusal(verify));
+}
+
 TEST(ConfigLoad, MetricsTokenIsOptionalButNotShort) {
   auto none = load({});
   ASSERT_TRUE(none.ok());
