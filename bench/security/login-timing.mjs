@@ -204,6 +204,24 @@ const common = {
   ROOMGATE_SMS_PER_COUNTRY_PER_HOUR: '1000000',
 };
 
+// A path through the Twilio stand-in behind a relay that holds each request TWILIO_DELAY ms: the stand-in
+// accepts the `accept` [user, password] pair; env(relayUrl) is the server's Twilio settings; sent(twilio)
+// counts what the provider accepted.
+async function startTwilioPath({ accept, env, sent }) {
+  const twilio = await startTwilioStandIn({ accept: [accept] });
+  const relay = await delayingHttpRelay(twilio.url, TWILIO_DELAY);
+  return {
+    dev: false,
+    env: { ...common, SECRET_KEY: secretKey(), ...env(relay.url) },
+    sent: () => sent(twilio),
+    violations: twilio.violations,
+    close: async () => {
+      await relay.close();
+      await twilio.close();
+    },
+  };
+}
+
 // mix: shares of the list with a phone only, an e-mail only, both. body: what each /login sends beside
 // the name. sent(): how many messages the provider accepted so far.
 const PATH_SETUPS = {
@@ -238,30 +256,20 @@ const PATH_SETUPS = {
     what: `Twilio SMS (stand-in, ${TWILIO_DELAY.join('–')} ms)`,
     mix: [0.8, 0, 0.2],
     gap: 50,
-    async start() {
-      const twilio = await startTwilioStandIn({ accept: [[API_KEY, API_SECRET]] });
-      const relay = await delayingHttpRelay(twilio.url, TWILIO_DELAY);
-      return {
-        dev: false,
-        env: {
-          ...common,
-          SECRET_KEY: secretKey(),
+    start: () =>
+      startTwilioPath({
+        accept: [API_KEY, API_SECRET],
+        env: (relayUrl) => ({
           ROOMGATE_SMS: 'twilio',
-          ROOMGATE_TWILIO_API_URL: relay.url,
+          ROOMGATE_TWILIO_API_URL: relayUrl,
           TWILIO_ACCOUNT_SID: ACCOUNT,
           TWILIO_API_KEY_SID: API_KEY,
           TWILIO_API_KEY_SECRET: API_SECRET,
           TWILIO_FROM_NUMBER: '+15017122661',
           ROOMGATE_PUBLIC_URL: 'https://rooms.example.com',
-        },
-        sent: () => twilio.messages.length,
-        violations: twilio.violations,
-        close: async () => {
-          await relay.close();
-          await twilio.close();
-        },
-      };
-    },
+        }),
+        sent: (twilio) => twilio.messages.length,
+      }),
   },
   // A control, not a delivery path: Twilio SMS configured and no e-mail channel, every name with an
   // e-mail address asking for "channel":"email", so every /login (guest's or decoy's) is refused 503
@@ -278,28 +286,18 @@ const PATH_SETUPS = {
     what: `Twilio Verify (stand-in, ${TWILIO_DELAY.join('–')} ms)`,
     mix: [0.7, 0.1, 0.2],
     gap: 50,
-    async start() {
-      const twilio = await startTwilioStandIn({ accept: [[ACCOUNT, AUTH_TOKEN]] });
-      const relay = await delayingHttpRelay(twilio.url, TWILIO_DELAY);
-      return {
-        dev: false,
-        env: {
-          ...common,
-          SECRET_KEY: secretKey(),
+    start: () =>
+      startTwilioPath({
+        accept: [ACCOUNT, AUTH_TOKEN],
+        env: (relayUrl) => ({
           ROOMGATE_VERIFY: 'twilio',
-          ROOMGATE_TWILIO_VERIFY_URL: relay.url,
+          ROOMGATE_TWILIO_VERIFY_URL: relayUrl,
           TWILIO_ACCOUNT_SID: ACCOUNT,
           TWILIO_AUTH_TOKEN: AUTH_TOKEN,
           TWILIO_VERIFY_SERVICE_SID: SERVICE,
-        },
-        sent: () => twilio.requests.filter((r) => r.kind === 'verify').length,
-        violations: twilio.violations,
-        close: async () => {
-          await relay.close();
-          await twilio.close();
-        },
-      };
-    },
+        }),
+        sent: (twilio) => twilio.requests.filter((r) => r.kind === 'verify').length,
+      }),
   },
 };
 
