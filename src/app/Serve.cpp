@@ -91,6 +91,11 @@ int serve(const config::Config& config) {
     spdlog::error("{}", credentials.error().message);
     return 2;
   }
+  if (!config.dev && (config.rtcAnnounceIp.starts_with("127.") || config.rtcAnnounceIp == "::1"))
+    spdlog::warn(
+        "media is announced as {}: only browsers on this machine can reach it; set ROOMGATE_RTC_ANNOUNCE_IP "
+        "(--rtc-announce-ip) to the address guests reach this server at",
+        config.rtcAnnounceIp);
   // A server that could never send a code would tell every guest to try again, forever.
   if (auto refused = config::deliveryRefusal(config)) {
     spdlog::error("{}", refused->message);

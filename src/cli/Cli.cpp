@@ -44,7 +44,7 @@ void setUpLogging(const std::string& level) {
 
 // The flags given on the command line, by the variable names they override.
 struct Flags {
-  std::string listen, db, rtcPort, rtcAnnounceIp;
+  std::string listen, db, rtcPort, rtcListen, rtcAnnounceIp;
   bool dev = false;
   bool create = false;  // --create: a command other than serve may start a new database file
   [[nodiscard]] std::map<std::string, std::string> byName() const {
@@ -52,6 +52,7 @@ struct Flags {
     if (!listen.empty()) m["ROOMGATE_LISTEN"] = listen;
     if (!db.empty()) m["ROOMGATE_DB"] = db;
     if (!rtcPort.empty()) m["ROOMGATE_RTC_PORT"] = rtcPort;
+    if (!rtcListen.empty()) m["ROOMGATE_RTC_LISTEN"] = rtcListen;
     if (!rtcAnnounceIp.empty()) m["ROOMGATE_RTC_ANNOUNCE_IP"] = rtcAnnounceIp;
     if (dev) m["ROOMGATE_DEV"] = "1";
     return m;
@@ -154,6 +155,9 @@ int run(int argc, char** argv) {
   serveCmd->add_option("--rtc-port", flags.rtcPort,
                        "UDP port of the media server for group rooms and the echo test (ROOMGATE_RTC_PORT, "
                        "default 40000; 0 picks a free one)");
+  serveCmd->add_option("--rtc-listen", flags.rtcListen,
+                       "IP address the media port binds (ROOMGATE_RTC_LISTEN, default every interface: "
+                       "0.0.0.0, or :: for an IPv6 announced address)");
   serveCmd->add_option("--rtc-announce-ip", flags.rtcAnnounceIp,
                        "Address put in media candidates, e.g. the public IP behind NAT "
                        "(ROOMGATE_RTC_ANNOUNCE_IP, default the --listen host)");

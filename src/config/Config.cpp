@@ -154,6 +154,35 @@ std::optional<std::string> Sources::lookup(const std::string& name) const {
 
 namespace {
 
+bool isIpv6(std::string_view ip) {
+  return ip.find(':') != std::string_view::npos;
+}
+bool isWildcard(std::string_view ip) {
+  return ip == "0.0.0.0" || ip == "::";
+}
+bool isLoopback(std::string_view ip) {
+  return ip.starts_with("127.") || ip == "::1";
+}
+
+}  // namespace
+
+std::optional<std::string> mediaAddressProblem(std::string_view listenIp, std::string_view announceIp) {
+  const std::string bound(listenIp), announced(announceIp);
+  if (isIpv6(listenIp) != isIpv6(announceIp))
+    return "the media socket is bound to " + bound + " but announced as " + announced +
+           ", another address family: browsers could never reach it. Bind " +
+           (isIpv6(announceIp) ? "::" : "0.0.0.0") + " (every interface) or the announced address.";
+  if (!isWildcard(listenIp) && isLoopback(listenIp) != isLoopback(announceIp))
+    return "the media socket is bound to " + bound + " but announced as " + announced + ": " +
+           (isLoopback(listenIp) ? "browsers on other machines could never reach a loopback address"
+                                 : "a loopback address reaches only this machine, and not that socket") +
+           ". Bind " + (isIpv6(announceIp) ? "::" : "0.0.0.0") +
+           " (every interface, the default) or the address the announced one leads to.";
+  return std::nullopt;
+}
+
+namespace {
+
 // The SFU's UDP port and addresses.
 Status loadMedia(const Sources& s, Config& c) {
   if (auto v = s.lookup("ROOMGATE_RTC_PORT")) {
@@ -171,20 +200,34 @@ Status loadMedia(const Sources& s, Config& c) {
   };
   std::string host = c.listen.substr(0, c.listen.rfind(':'));
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  c.rtcListenIp = isIp(host) ? host : "127.0.0.1";
+  const std::string listenIp = isIp(host) ? host : "127.0.0.1";
+  // The address in candidates: as given, else the HTTP listen address when that is one address.
   if (auto v = s.lookup("ROOMGATE_RTC_ANNOUNCE_IP")) {
     if (!isIp(*v))
       return invalid(
           "ROOMGATE_RTC_ANNOUNCE_IP",
           "must be the IP address browsers reach the server at, e.g. 203.0.113.7 (got \"" + *v + "\")");
     c.rtcAnnounceIp = *v;
-  } else if (c.rtcListenIp == "0.0.0.0" || c.rtcListenIp == "::") {
+  } else if (isWildcard(listenIp)) {
     return invalid(
         "ROOMGATE_RTC_ANNOUNCE_IP",
         "must be set when listening on all interfaces: browsers need the one address to send media to");
   } else {
-    c.rtcAnnounceIp = c.rtcListenIp;
+    c.rtcAnnounceIp = listenIp;
   }
+  // The address the UDP socket binds: as given, else every interface of the announced address's family.
+  if (auto v = s.lookup("ROOMGATE_RTC_LISTEN")) {
+    if (!isIp(*v))
+      return invalid("ROOMGATE_RTC_LISTEN",
+                     "must be an IP address to receive media on, e.g. 0.0.0.0 for every IPv4 interface (got "
+                     "\"" +
+                         *v + "\"); the port is ROOMGATE_RTC_PORT");
+    c.rtcListenIp = *v;
+  } else {
+    c.rtcListenIp = isIpv6(c.rtcAnnounceIp) ? "::" : "0.0.0.0";
+  }
+  if (auto problem = mediaAddressProblem(c.rtcListenIp, c.rtcAnnounceIp))
+    return invalid("ROOMGATE_RTC_LISTEN", *problem);
   return Ok{};
 }
 

@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -53,10 +54,13 @@ struct Config {
   // /metrics is answered to loopback clients only. At least kMinMetricsTokenLength characters.
   std::optional<std::string> metricsToken;
   // The SFU's media port (group rooms, the echo test): one UDP port for every browser.
-  int rtcPort = 40000;        // ROOMGATE_RTC_PORT / --rtc-port, 0 picks a free one
-  std::string rtcListenIp;    // the host of ROOMGATE_LISTEN when it is an IP address, else 127.0.0.1
-  std::string rtcAnnounceIp;  // ROOMGATE_RTC_ANNOUNCE_IP / --rtc-announce-ip: the address in candidates
-                              // (behind NAT, the public one); default rtcListenIp
+  int rtcPort = 40000;  // ROOMGATE_RTC_PORT / --rtc-port, 0 picks a free one
+  // ROOMGATE_RTC_LISTEN / --rtc-listen: the address the UDP socket binds; default every interface of
+  // the announced address's family (0.0.0.0 or ::).
+  std::string rtcListenIp;
+  // ROOMGATE_RTC_ANNOUNCE_IP / --rtc-announce-ip: the address in candidates (behind NAT, the public
+  // one); default the host of ROOMGATE_LISTEN when that is one IP address (a host name: 127.0.0.1).
+  std::string rtcAnnounceIp;
 
   // Providers (docs/CONFIGURATION.md, "Providers"). Each is validated as a whole when chosen.
   bool twilioSms = false;                       // ROOMGATE_SMS=twilio: codes by Twilio's Messages API
@@ -99,6 +103,12 @@ struct Config {
 
 // Reads and validates every setting; an error names the variable and says what is wrong.
 [[nodiscard]] Result<Config> load(const Sources& sources);
+
+// Why media bound to `listenIp` can never be reached at `announceIp` (another address family; one a
+// loopback address and the other not, unless bound to every interface); none if it can. Behind NAT the
+// two differ and that is fine.
+[[nodiscard]] std::optional<std::string> mediaAddressProblem(std::string_view listenIp,
+                                                             std::string_view announceIp);
 
 // Why `serve` must not start with `config`: outside --dev, no delivery channel at all (no Twilio SMS or
 // Verify, no SMTP), so no guest could ever get a code. None if it may.

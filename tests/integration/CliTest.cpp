@@ -109,6 +109,15 @@ TEST_F(Cli, ServeOutsideDevRefusesToStartWithNoWayToSendCodes) {
     EXPECT_NE(r.err.find(what), std::string::npos) << what << " in: " << r.err;
 }
 
+TEST_F(Cli, ServeRefusesMediaBoundWhereTheAnnouncedAddressCanNeverReach) {
+  // The docs' old "behind a proxy" .env: HTTP and media on loopback, a public address announced.
+  auto r = run({"serve", "--dev", "--listen", "127.0.0.1:0", "--rtc-port", "0", "--rtc-listen", "127.0.0.1",
+                "--rtc-announce-ip", "203.0.113.7"});
+  EXPECT_EQ(r.exitCode, 2);
+  for (const char* what : {"ROOMGATE_RTC_LISTEN", "127.0.0.1", "203.0.113.7", "could never reach", "0.0.0.0"})
+    EXPECT_NE(r.err.find(what), std::string::npos) << what << " in: " << r.err;
+}
+
 TEST_F(Cli, AMistypedDatabaseIsNotCreatedWithoutCreate) {
   const std::string typo = dir_.file("guets.db");
   for (const std::vector<std::string>& command :

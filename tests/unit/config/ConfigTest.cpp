@@ -197,7 +197,7 @@ TEST(ConfigLoad, MediaPortAndAddresses) {
   auto c = load({});
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->rtcPort, 40000);
-  EXPECT_EQ(c->rtcListenIp, "127.0.0.1");
+  EXPECT_EQ(c->rtcListenIp, "0.0.0.0") << "by default every interface, apart from the HTTP address";
   EXPECT_EQ(c->rtcAnnounceIp, "127.0.0.1") << "by default the listen address";
 
   Sources s;
@@ -205,7 +205,7 @@ TEST(ConfigLoad, MediaPortAndAddresses) {
   c = load(s);
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->rtcPort, 0);
-  EXPECT_EQ(c->rtcListenIp, "::1");
+  EXPECT_EQ(c->rtcListenIp, "::") << "every interface of the announced address's family";
   EXPECT_EQ(c->rtcAnnounceIp, "::1");
 
   s.flags = {{"ROOMGATE_LISTEN", "0.0.0.0:8080"}, {"ROOMGATE_RTC_ANNOUNCE_IP", "203.0.113.7"}};
@@ -214,24 +214,61 @@ TEST(ConfigLoad, MediaPortAndAddresses) {
   EXPECT_EQ(c->rtcListenIp, "0.0.0.0");
   EXPECT_EQ(c->rtcAnnounceIp, "203.0.113.7");
 
+  // The media address on its own: HTTP on loopback (behind a proxy), media on every interface and
+  // announced publicly; or bound to the private address behind NAT.
+  s.flags = {{"ROOMGATE_LISTEN", "127.0.0.1:8080"}, {"ROOMGATE_RTC_ANNOUNCE_IP", "203.0.113.7"}};
+  c = load(s);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->rtcListenIp, "0.0.0.0");
+  s.flags = {{"ROOMGATE_RTC_LISTEN", "10.0.0.5"}, {"ROOMGATE_RTC_ANNOUNCE_IP", "203.0.113.7"}};
+  c = load(s);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->rtcListenIp, "10.0.0.5");
+
   s.flags = {{"ROOMGATE_LISTEN", "localhost:8080"}};
   c = load(s);
   ASSERT_TRUE(c.ok());
-  EXPECT_EQ(c->rtcListenIp, "127.0.0.1") << "a host name is not an address to bind UDP to";
+  EXPECT_EQ(c->rtcAnnounceIp, "127.0.0.1") << "a host name is not an address to announce";
+
+  // The issue's .env: bound to loopback while a public address is announced is refused at start.
+  s.flags = {{"ROOMGATE_RTC_LISTEN", "127.0.0.1"}, {"ROOMGATE_RTC_ANNOUNCE_IP", "203.0.113.7"}};
+  auto unreachable = load(s);
+  ASSERT_FALSE(unreachable.ok());
+  EXPECT_NE(unreachable.error().message.find("ROOMGATE_RTC_LISTEN"), std::string::npos);
+  EXPECT_NE(unreachable.error().message.find("could never reach"), std::string::npos)
+      << unreachable.error().message;
 
   // Listening on every interface leaves no one address to announce: the operator must say which.
   s.flags = {{"ROOMGATE_LISTEN", "0.0.0.0:8080"}};
   auto bad = load(s);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("ROOMGATE_RTC_ANNOUNCE_IP"), std::string::npos);
-  for (auto [name, value] : {std::pair{"ROOMGATE_RTC_PORT", "65536"}, std::pair{"ROOMGATE_RTC_PORT", "-1"},
-                             std::pair{"ROOMGATE_RTC_PORT", "4o000"},
-                             std::pair{"ROOMGATE_RTC_ANNOUNCE_IP", "media.example.com"}}) {
+  for (auto [name, value] :
+       {std::pair{"ROOMGATE_RTC_PORT", "65536"}, std::pair{"ROOMGATE_RTC_PORT", "-1"},
+        std::pair{"ROOMGATE_RTC_PORT", "4o000"}, std::pair{"ROOMGATE_RTC_ANNOUNCE_IP", "media.example.com"},
+        std::pair{"ROOMGATE_RTC_LISTEN", "all"}}) {
     Sources e;
     e.env = {{name, value}};
     auto refused = load(e);
     ASSERT_FALSE(refused.ok()) << name << "=" << value;
     EXPECT_NE(refused.error().message.find(name), std::string::npos) << refused.error().message;
+  }
+}
+
+TEST(MediaAddress, ABoundAddressTheAnnouncedOneCanNeverReachIsAProblem) {
+  // Reachable: every interface of the family, the same address, or behind NAT.
+  for (auto [bound, announced] : {std::pair{"0.0.0.0", "203.0.113.7"}, std::pair{"0.0.0.0", "127.0.0.1"},
+                                  std::pair{"::", "2001:db8::7"}, std::pair{"::", "::1"},
+                                  std::pair{"127.0.0.1", "127.0.0.1"}, std::pair{"10.0.0.5", "203.0.113.7"}})
+    EXPECT_FALSE(mediaAddressProblem(bound, announced)) << bound << " / " << announced;
+  // Never: loopback against not, either way; another family.
+  for (auto [bound, announced] : {std::pair{"127.0.0.1", "203.0.113.7"}, std::pair{"::1", "2001:db8::7"},
+                                  std::pair{"10.0.0.5", "127.0.0.1"}, std::pair{"0.0.0.0", "2001:db8::7"},
+                                  std::pair{"::", "203.0.113.7"}, std::pair{"2001:db8::5", "203.0.113.7"}}) {
+    auto problem = mediaAddressProblem(bound, announced);
+    ASSERT_TRUE(problem) << bound << " / " << announced;
+    EXPECT_NE(problem->find(bound), std::string::npos) << *problem;
+    EXPECT_NE(problem->find(announced), std::string::npos) << *problem;
   }
 }
 
