@@ -202,9 +202,9 @@ test('a guest removed with the CLI during the call is out within 2 s and cannot 
   await assertMediaFlows(mabel, ['tommy']);
 
   await server.cli(['participants', 'remove', 'tommy']);
-  const removedAt = Date.now();
+  const removedAt = performance.now();
   const message = await textMatching(alertRegion(tommy.page), /removed/, 2_000);
-  const took = Date.now() - removedAt;
+  const took = performance.now() - removedAt;
   assert.equal(message, 'You were removed from the guest list.');
   assert.ok(took <= 2_000, `kicked ${took} ms after the CLI exited`);
   t.diagnostic(`tommy was told ${took} ms after \`participants remove\` exited`);

@@ -91,7 +91,7 @@ test('joined describes you, the room, the others and the ICE servers', async (t)
 test('a join must come first, within 5 s, as JSON', async (t) => {
   await serve(t);
   const silent = await open(t);
-  const openedAt = Date.now();
+  const openedAt = performance.now();
   const timeout = await silent.closeWithin(8_000);
   const waited = timeout.at - openedAt;
   assert.equal(timeout.code, 4408);
@@ -116,7 +116,7 @@ test('a participant that stops answering pings is dropped as "timeout" within ~1
   const [bob] = await joinAll(t, ['bob']);
   const mute = await open(t, { autoPong: false });
   const joined = await mute.join(await server.token('ann', ROOM));
-  const joinedAt = Date.now();
+  const joinedAt = performance.now();
   // From here ann sends nothing and answers no ping.
   const gone = await bob.client.next((m) => m.type === 'participantDisconnected' && m.participant.sid === joined.participant.sid, {
     timeoutMs: 16_000,

@@ -73,23 +73,23 @@ export function assertNoProblems({ problems, name = 'the page' }) {
 
 /** The locator's text (whitespace collapsed) once it matches `pattern`; fails with the last text seen. */
 export async function textMatching(locator, pattern, timeoutMs = WAIT_MS) {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     const text = ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
     if (pattern.test(text)) return text;
-    if (Date.now() > deadline) assert.fail(`expected text matching ${pattern}, got ${JSON.stringify(text)}`);
+    if (performance.now() > deadline) assert.fail(`expected text matching ${pattern}, got ${JSON.stringify(text)}`);
     await sleep(50);
   }
 }
 
 /** Polls `probe` until it returns a truthy value; fails after `timeoutMs` with `describe()` of the last value. */
 export async function eventually(probe, { timeoutMs = WAIT_MS, every = 100, message = 'condition' } = {}) {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   let last;
   for (;;) {
     last = await probe();
     if (last) return last;
-    if (Date.now() > deadline) assert.fail(`${message} not met within ${timeoutMs} ms`);
+    if (performance.now() > deadline) assert.fail(`${message} not met within ${timeoutMs} ms`);
     await sleep(every);
   }
 }
@@ -148,24 +148,24 @@ const KEEP_COMING_FRAMES = 5;
  */
 export async function assertMediaFlows(guest, from, { timeoutMs = 30_000 } = {}) {
   const flowing = (stats) => from.every((id) => stats[id]?.framesDecoded > 0 && stats[id]?.audioPacketsReceived > 0);
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   let first;
   for (;;) {
     first = await statsByIdentity(guest.page);
     if (flowing(first)) break;
-    if (Date.now() > deadline) assert.fail(`${guest.name} gets no media from all of ${from.join(', ')} within ${timeoutMs} ms: ${JSON.stringify(first)}`);
+    if (performance.now() > deadline) assert.fail(`${guest.name} gets no media from all of ${from.join(', ')} within ${timeoutMs} ms: ${JSON.stringify(first)}`);
     await sleep(250);
   }
   const grew = (stats, id) => ({
     video: stats[id]?.framesDecoded >= first[id].framesDecoded + KEEP_COMING_FRAMES,
     audio: stats[id]?.audioPacketsReceived > first[id].audioPacketsReceived,
   });
-  const keepDeadline = Date.now() + KEEP_COMING_MS;
+  const keepDeadline = performance.now() + KEEP_COMING_MS;
   await sleep(1_000);
   for (;;) {
     const second = await statsByIdentity(guest.page);
     if (from.every((id) => grew(second, id).video && grew(second, id).audio)) return second;
-    if (Date.now() > keepDeadline) {
+    if (performance.now() > keepDeadline) {
       for (const id of from) {
         assert.ok(
           grew(second, id).video,

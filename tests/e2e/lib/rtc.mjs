@@ -25,7 +25,7 @@ export class RtcClient {
     this.closeEvent = null; // {code, reason, at}
     this.closed = new Promise((resolve) => {
       ws.on('close', (code, reason) => {
-        this.closeEvent = { code, reason: reason.toString(), at: Date.now() };
+        this.closeEvent = { code, reason: reason.toString(), at: performance.now() };
         resolve(this.closeEvent);
         this.wake();
       });
@@ -38,7 +38,7 @@ export class RtcClient {
       } catch {
         message = { raw: data.toString() };
       }
-      message.receivedAt = Date.now();
+      message.receivedAt = performance.now();
       this.messages.push(message);
       this.wake();
     });
@@ -58,13 +58,13 @@ export class RtcClient {
    */
   async next(match, { timeoutMs = WAIT_MS } = {}) {
     const accept = typeof match === 'function' ? match : (m) => m.type === match;
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       const found = this.messages.find(accept);
       if (found) return found;
       const seen = JSON.stringify(this.messages.map((m) => (m.type === 'signal' ? 'signal' : m)));
       if (this.closeEvent) throw new Error(`socket closed (${this.closeEvent.code}) before the message; received ${seen}`);
-      const left = deadline - Date.now();
+      const left = deadline - performance.now();
       if (left <= 0) throw new Error(`no such message within ${timeoutMs} ms; received ${seen}`);
       await new Promise((resolve) => {
         const timer = setTimeout(resolve, left);

@@ -71,7 +71,7 @@ async function waitForHealth(baseUrl, deadline) {
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new Error(`${baseUrl}/healthz did not answer ok in time`);
+    if (performance.now() > deadline) throw new Error(`${baseUrl}/healthz did not answer ok in time`);
     await sleep(50);
   }
 }
@@ -129,7 +129,7 @@ export async function startServer({ guests = [], rooms = [], env = {}, dotenv = 
       stderr += chunk;
     });
 
-    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    const deadline = performance.now() + STARTUP_TIMEOUT_MS;
     const baseUrl = await new Promise((resolve, reject) => {
       const lines = createInterface({ input: child.stdout });
       const timer = setTimeout(() => reject(new Error(`roomgate did not say where it listens in time\n${stderr}`)), STARTUP_TIMEOUT_MS);
@@ -184,11 +184,11 @@ export async function outbox(baseUrl, to, limit = 200) {
  * so a code sent earlier is never mistaken for a new one.
  */
 export async function codeFor(baseUrl, to, { timeoutMs = 5_000, after = 0 } = {}) {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     const entries = await outbox(baseUrl, to);
     if (entries.length > after && entries[0].code) return entries[0].code;
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       throw new Error(`no code for ${to} within ${timeoutMs} ms; outbox: ${JSON.stringify(entries)}`);
     }
     await sleep(50);

@@ -98,7 +98,7 @@ export async function startTurn({ secret = randomBytes(16).toString('hex'), real
     await rm(dir, { recursive: true, force: true });
   };
 
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  const deadline = performance.now() + STARTUP_TIMEOUT_MS;
   for (;;) {
     const error = await Promise.race([spawnError, sleep(0).then(() => null)]);
     if (error) {
@@ -110,7 +110,7 @@ export async function startTurn({ secret = randomBytes(16).toString('hex'), real
       throw new Error(`turnserver exited (${exited}) before answering\n${logs}`);
     }
     if (await stunAnswers(port)) break;
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       await stop();
       throw new Error(`turnserver did not answer STUN on 127.0.0.1:${port} in time\n${logs}`);
     }
